@@ -1,0 +1,96 @@
+"""Shared fixtures: the personas every test speaks about (STYLE.md)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+os.environ.setdefault("SOLIDALE_TESTING", "1")
+os.environ.setdefault("SOLIDALE_AXES_ENABLED", "0")
+
+import pytest  # noqa: E402
+
+from solidale.accounts.models import Membership, Organization, Role, User  # noqa: E402
+from solidale.accounts.services import membership_add, organization_create, user_create  # noqa: E402
+
+PASSWORD = "Solidale-test-2026!"
+
+
+@dataclass
+class Personas:
+    comune: Organization
+    cooperative: Organization
+    other_association: Organization
+    housing_agency: Organization
+    social_worker: User
+    desk_operator: User
+    coordinator: User
+    association_operator: User
+    association_admin: User
+    volunteer: User
+    housing_officer: User
+    outsider: User
+    viewer: User
+    citizen: User
+
+    def all_staff(self) -> dict[str, User]:
+        return {
+            name: getattr(self, name)
+            for name in (
+                "social_worker", "desk_operator", "coordinator", "association_operator",
+                "association_admin", "volunteer", "housing_officer", "outsider", "viewer",
+            )
+        }
+
+
+def _user(email: str, name: str, organization: Organization | None, role: str | None) -> User:
+    user = user_create(actor=None, email=email, full_name=name, password=PASSWORD, is_citizen=organization is None)
+    if organization is not None and role is not None:
+        membership_add(actor=None, user=user, organization=organization, role=role)
+    return user
+
+
+def build_personas() -> Personas:
+    comune = organization_create(actor=None, name="Comune di Massa — Servizi Sociali", kind=Organization.Kind.COMUNE)
+    cooperative = organization_create(
+        actor=None, name="Cooperativa Sociale Il Ponte", kind=Organization.Kind.ETS, runts_number="RUNTS-0001"
+    )
+    other = organization_create(
+        actor=None, name="Associazione Altrove", kind=Organization.Kind.ETS, runts_number="RUNTS-0002"
+    )
+    agency = organization_create(actor=None, name="ERP Massa Carrara", kind=Organization.Kind.ERP)
+    return Personas(
+        comune=comune,
+        cooperative=cooperative,
+        other_association=other,
+        housing_agency=agency,
+        social_worker=_user("assistente@test.invalid", "Anna Assistente", comune, Role.SOCIAL_WORKER),
+        desk_operator=_user("sportello@test.invalid", "Sara Sportello", comune, Role.DESK_OPERATOR),
+        coordinator=_user("coordinatore@test.invalid", "Carlo Coordinatore", comune, Role.COORDINATOR),
+        association_operator=_user("operatore@ponte.invalid", "Olga Operatrice", cooperative, Role.ORG_OPERATOR),
+        association_admin=_user("admin@ponte.invalid", "Aldo Admin", cooperative, Role.ORG_ADMIN),
+        volunteer=_user("volontario@ponte.invalid", "Vera Volontaria", cooperative, Role.VOLUNTEER),
+        housing_officer=_user("casa@erp.invalid", "Ettore Erp", agency, Role.HOUSING_OFFICER),
+        outsider=_user("estraneo@altrove.invalid", "Otto Estraneo", other, Role.ORG_OPERATOR),
+        viewer=_user("osservatore@test.invalid", "Vittoria Vista", comune, Role.VIEWER),
+        citizen=_user("cittadino@example.invalid", "Ciro Cittadino", None, None),
+    )
+
+
+@pytest.fixture
+def personas(db: None) -> Personas:
+    return build_personas()
+
+
+@pytest.fixture
+def login(client):  # type: ignore[no-untyped-def]
+    """``login(user)`` logs the test client in as ``user`` and returns the client."""
+
+    def _login(user: User):  # type: ignore[no-untyped-def]
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+__all__ = ["PASSWORD", "Membership", "Personas", "build_personas"]

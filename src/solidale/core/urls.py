@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "core"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("hello", views.hello, name="hello"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+]

@@ -1,0 +1,16 @@
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from .api import api
+
+urlpatterns = [
+    path("", include("solidale.core.urls")),
+    path("account/", include("solidale.accounts.urls")),
+    path("people/", include("solidale.people.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "solidale.core.views.permission_denied"
+handler404 = "solidale.core.views.page_not_found"
+handler500 = "solidale.core.views.server_error"
