@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "solidale.core",
     "solidale.accounts",
     "solidale.people",
+    "solidale.demo",
 ]
 
 MIDDLEWARE = [
