@@ -32,7 +32,7 @@ _VOWELS = set("aeiou")
 
 
 def normalize(text: str) -> str:
-    """Lower case, accents removed, letters and single spaces only: ``"D'Angelò"`` → ``"d angelo"``."""
+    """Lower case, no accents, letters and single spaces: ``"D'Angelò"`` → ``"d angelo"``."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
     return _SPACES.sub(" ", _NON_LETTERS.sub(" ", stripped)).strip()

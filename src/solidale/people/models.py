@@ -44,15 +44,14 @@ class FieldSet(models.TextChoices):
     CONTACTS = "contacts", _("contatti")
     REGISTRY = "registry", _("dati anagrafici completi")
     SENSITIVE = "sensitive", _("note riservate di accessibilità")
+    HOUSEHOLD = "household", _("composizione del nucleo familiare")
+    HOUSEHOLD_SIZE = "household_size", _("numero di componenti del nucleo")
 
 
-def _open_link_for(user: User) -> Exists:
-    membership = user.membership
+def _open_link_for(organization_id: int) -> Exists:
     return Exists(
         PersonLink.objects.filter(
-            person=OuterRef("pk"),
-            organization_id=membership.organization_id if membership else None,
-            ended_at__isnull=True,
+            person=OuterRef("pk"), organization_id=organization_id, ended_at__isnull=True
         )
     )
 
@@ -64,9 +63,10 @@ class PersonQuerySet(models.QuerySet["Person"]):
 
     def visible_to(self, user: User) -> PersonQuerySet:
         """The persons the user's current organization has an open reason to see."""
-        if not user.is_authenticated or user.role not in REGISTRY_ROLES:
+        membership = user.membership if user.is_authenticated else None
+        if membership is None or membership.role not in REGISTRY_ROLES:
             return self.none()
-        return self.current().filter(_open_link_for(user))
+        return self.current().filter(_open_link_for(membership.organization_id))
 
 
 class Person(TimeStampedModel):
@@ -89,7 +89,9 @@ class Person(TimeStampedModel):
         help_text=_("No per una persona incontrata senza generalità: serve una descrizione."),
     )
     description = models.TextField(
-        _("descrizione"), blank=True, help_text=_("Per le persone non identificate: aspetto, luogo abituale.")
+        _("descrizione"),
+        blank=True,
+        help_text=_("Per le persone non identificate: aspetto, luogo abituale."),
     )
     homeless = models.BooleanField(_("senza dimora"), default=False)
     residence_address = models.CharField(_("indirizzo di residenza"), max_length=200, blank=True)
@@ -227,10 +229,15 @@ class PersonLink(models.Model):
     """A reason an organization may see a person (DESIGN.md, access model)."""
 
     person = models.ForeignKey(Person, related_name="links", on_delete=models.CASCADE)
-    organization = models.ForeignKey(Organization, related_name="person_links", on_delete=models.CASCADE)
+    organization = models.ForeignKey(
+        Organization, related_name="person_links", on_delete=models.CASCADE
+    )
     reason = models.CharField(_("motivo"), max_length=12, choices=LinkReason.choices)
     source = models.CharField(
-        _("origine"), max_length=100, blank=True, help_text=_("Il record che dà il motivo, es. cases.case:12.")
+        _("origine"),
+        max_length=100,
+        blank=True,
+        help_text=_("Il record che dà il motivo, es. cases.case:12."),
     )
     started_at = models.DateTimeField(_("dal"), default=timezone.now)
     ended_at = models.DateTimeField(_("al"), null=True, blank=True)
@@ -241,7 +248,11 @@ class PersonLink(models.Model):
         verbose_name = _("motivo di accesso")
         verbose_name_plural = _("motivi di accesso")
         indexes = [
-            models.Index(fields=["organization", "person"], name="personlink_org_person", condition=Q(ended_at__isnull=True)),
+            models.Index(
+                fields=["organization", "person"],
+                name="personlink_org_person",
+                condition=Q(ended_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,7 +266,12 @@ class Household(TimeStampedModel):
         Neighbourhood, verbose_name=_("quartiere"), null=True, blank=True, on_delete=models.SET_NULL
     )
     registered_by = models.ForeignKey(
-        Organization, verbose_name=_("registrato da"), related_name="+", null=True, blank=True, on_delete=models.SET_NULL
+        Organization,
+        verbose_name=_("registrato da"),
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
     )
 
     class Meta:
@@ -279,8 +295,12 @@ class HouseholdMember(models.Model):
         OTHER = "other", _("altro convivente")
 
     household = models.ForeignKey(Household, related_name="members", on_delete=models.CASCADE)
-    person = models.ForeignKey(Person, related_name="household_memberships", on_delete=models.CASCADE)
-    relationship = models.CharField(_("relazione con l'intestatario"), max_length=10, choices=Relationship.choices)
+    person = models.ForeignKey(
+        Person, related_name="household_memberships", on_delete=models.CASCADE
+    )
+    relationship = models.CharField(
+        _("relazione con l'intestatario"), max_length=10, choices=Relationship.choices
+    )
     start_date = models.DateField(_("dal"), default=timezone.localdate)
     end_date = models.DateField(_("al"), null=True, blank=True)
 
@@ -315,7 +335,10 @@ class Consent(TimeStampedModel):
 
     class LegalBasis(models.TextChoices):
         CONSENT = "consent", _("consenso (GDPR art. 6.1.a / 9.2.a)")
-        PUBLIC_TASK = "public_task", _("interesse pubblico (GDPR art. 6.1.e, 9.2.g; Codice privacy art. 2-sexies)")
+        PUBLIC_TASK = (
+            "public_task",
+            _("interesse pubblico (GDPR art. 6.1.e, 9.2.g; Codice privacy art. 2-sexies)"),
+        )
         VITAL_INTEREST = "vital_interest", _("interessi vitali (GDPR art. 6.1.d / 9.2.c)")
         LEGAL_OBLIGATION = "legal_obligation", _("obbligo di legge (GDPR art. 6.1.c)")
 
@@ -326,7 +349,9 @@ class Consent(TimeStampedModel):
     given_at = models.DateTimeField(_("espresso il"), default=timezone.now)
     withdrawn_at = models.DateTimeField(_("revocato il"), null=True, blank=True)
     organization = models.ForeignKey(Organization, related_name="+", on_delete=models.PROTECT)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", null=True, on_delete=models.SET_NULL)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         ordering = ["-given_at"]
@@ -354,10 +379,14 @@ class PersonMerge(models.Model):
     merged = models.ForeignKey(Person, related_name="merges_merged", on_delete=models.PROTECT)
     moved = models.JSONField(_("righe spostate"), default=list)
     reason = models.CharField(_("motivo"), max_length=255)
-    merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", null=True, on_delete=models.SET_NULL)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, on_delete=models.SET_NULL
+    )
     merged_at = models.DateTimeField(default=timezone.now)
     undone_at = models.DateTimeField(null=True, blank=True)
-    undone_by = models.ForeignKey(settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True, on_delete=models.SET_NULL)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True, on_delete=models.SET_NULL
+    )
 
     class Meta:
         ordering = ["-merged_at"]

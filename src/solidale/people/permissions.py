@@ -1,0 +1,161 @@
+"""Who may see and do what in the person registry (DESIGN.md, access model).
+
+The scope is ``Person.objects.visible_to(user)``: an open ``PersonLink`` of the
+user's current organization. Each link reason opens only some groups of fields.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import rules
+from django.db.models import Exists, OuterRef, Q
+from django.shortcuts import get_object_or_404
+
+from solidale.accounts.models import REGISTRY_ROLES, Role
+
+from .models import (
+    FieldSet,
+    Household,
+    HouseholdMember,
+    LinkReason,
+    Person,
+    PersonLink,
+    PersonMerge,
+)
+
+if TYPE_CHECKING:
+    from solidale.accounts.models import User
+
+_FULL = frozenset(
+    {
+        FieldSet.IDENTITY,
+        FieldSet.CONTACTS,
+        FieldSet.REGISTRY,
+        FieldSet.SENSITIVE,
+        FieldSet.HOUSEHOLD,
+        FieldSet.HOUSEHOLD_SIZE,
+    }
+)
+#: The groups of fields each reason opens.
+FIELDSETS_BY_REASON: dict[str, frozenset[str]] = {
+    LinkReason.REGISTERED: _FULL,
+    LinkReason.CASE: _FULL,
+    LinkReason.PROGRAM: frozenset({FieldSet.IDENTITY, FieldSet.HOUSEHOLD_SIZE}),
+    LinkReason.REFERRAL: frozenset({FieldSet.IDENTITY, FieldSet.CONTACTS}),
+}
+#: The person fields in each group (pages and API show only the groups allowed).
+PERSON_FIELDS_BY_FIELDSET: dict[str, tuple[str, ...]] = {
+    FieldSet.IDENTITY: (
+        "given_name",
+        "family_name",
+        "sex",
+        "birth_date",
+        "is_identified",
+        "description",
+    ),
+    FieldSet.CONTACTS: ("phone", "email", "domicile_address", "languages"),
+    FieldSet.REGISTRY: (
+        "codice_fiscale",
+        "birth_place",
+        "birth_place_code",
+        "citizenship",
+        "homeless",
+        "residence_address",
+        "residence_municipality",
+        "neighbourhood",
+    ),
+    FieldSet.SENSITIVE: ("accessibility_notes",),
+    FieldSet.HOUSEHOLD: (),
+    FieldSet.HOUSEHOLD_SIZE: (),
+}
+
+
+def persons_visible_to(user: User) -> Any:
+    return Person.objects.visible_to(user)
+
+
+def get_person_for_user(user: User, pk: Any) -> Person:
+    """The person, if the user's organization may see it; 404 otherwise (merged records too)."""
+    return get_object_or_404(
+        persons_visible_to(user).select_related("neighbourhood", "registered_by"), pk=pk
+    )
+
+
+def households_visible_to(user: User) -> Any:
+    """Households registered by the user's organization or with a current member it sees."""
+    if not user.is_authenticated or user.role not in REGISTRY_ROLES or user.membership is None:
+        return Household.objects.none()
+    visible_member = HouseholdMember.objects.filter(
+        household=OuterRef("pk"),
+        end_date__isnull=True,
+        person__in=Person.objects.visible_to(user).values("pk"),
+    )
+    return Household.objects.filter(
+        Q(registered_by_id=user.membership.organization_id) | Exists(visible_member)
+    )
+
+
+def get_household_for_user(user: User, pk: Any) -> Household:
+    return get_object_or_404(households_visible_to(user).select_related("neighbourhood"), pk=pk)
+
+
+def get_merge_for_user(user: User, pk: Any) -> PersonMerge:
+    if not can_merge(user):
+        return get_object_or_404(PersonMerge.objects.none(), pk=pk)
+    return get_object_or_404(
+        PersonMerge.objects.select_related("kept", "merged", "merged_by"), pk=pk
+    )
+
+
+def person_fieldsets_for(user: User, person: Person) -> set[str]:
+    """The groups of fields the user's organization may see on this person."""
+    membership = getattr(user, "membership", None)
+    if membership is None or user.role not in REGISTRY_ROLES:
+        return set()
+    reasons = PersonLink.objects.open().filter(
+        person=person, organization_id=membership.organization_id
+    )
+    allowed: set[str] = set()
+    for reason in reasons.values_list("reason", flat=True).distinct():
+        allowed |= FIELDSETS_BY_REASON.get(reason, frozenset())
+    return allowed
+
+
+def person_visible_fields(user: User, person: Person) -> set[str]:
+    return {
+        field
+        for fieldset in person_fieldsets_for(user, person)
+        for field in PERSON_FIELDS_BY_FIELDSET.get(fieldset, ())
+    }
+
+
+@rules.predicate
+def can_use_registry(user: User) -> bool:
+    return bool(user.is_authenticated and user.role in REGISTRY_ROLES)
+
+
+@rules.predicate
+def can_merge(user: User) -> bool:
+    return bool(user.is_authenticated and user.role == Role.COORDINATOR)
+
+
+@rules.predicate
+def can_view_person_access_log(user: User, person: Person | None = None) -> bool:
+    if not user.is_authenticated or user.role not in (Role.COORDINATOR, Role.ORG_ADMIN):
+        return False
+    return person is None or persons_visible_to(user).filter(pk=person.pk).exists()
+
+
+@rules.predicate
+def can_edit_person(user: User, person: Person | None = None) -> bool:
+    """Editing needs the full record: a ``registered`` or ``case`` reason."""
+    if not can_use_registry(user):
+        return False
+    return person is None or FieldSet.REGISTRY in person_fieldsets_for(user, person)
+
+
+rules.add_perm("people.use_registry", can_use_registry)
+rules.add_perm("people.merge_person", can_merge)
+rules.add_perm("people.view_person_access_log", can_view_person_access_log)
+rules.add_perm("people.change_person", can_edit_person)
