@@ -6,3 +6,21 @@ class AccountsConfig(AppConfig):
     name = "solidale.accounts"
     label = "accounts"
     verbose_name = _("Utenti e ruoli")
+
+    def ready(self) -> None:
+        from solidale.core import attention, navigation
+
+        from . import receivers  # noqa: F401  (connects the login/logout audit receivers)
+        from .models import Role
+        from .selectors import api_tokens_expiring_soon
+
+        navigation.register(
+            _("Membri"), "accounts:member_list", {Role.ORG_ADMIN, Role.COORDINATOR}, order=900
+        )
+        navigation.register(
+            _("Registro accessi"), "accounts:audit", {Role.ORG_ADMIN, Role.COORDINATOR}, order=910
+        )
+        navigation.register(_("Token API"), "accounts:token_list", set(Role.values), order=920)
+        attention.register(
+            "accounts.api_tokens", _("Token API in scadenza"), api_tokens_expiring_soon
+        )

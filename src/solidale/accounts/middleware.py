@@ -6,6 +6,8 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
+from django_otp import user_has_device
 
 SESSION_KEY = "solidale_membership_id"
 
@@ -22,7 +24,10 @@ class CurrentMembershipMiddleware:
             chosen = request.session.get(SESSION_KEY)
             if chosen is not None:
                 membership = (
-                    user.memberships.active().select_related("organization").filter(pk=chosen).first()
+                    user.memberships.active()
+                    .select_related("organization")
+                    .filter(pk=chosen)
+                    .first()
                 )
                 if membership is None:
                     del request.session[SESSION_KEY]
@@ -32,16 +37,35 @@ class CurrentMembershipMiddleware:
 
 
 class RequireSecondFactorMiddleware:
-    """With ``SOLIDALE_REQUIRE_2FA``, roles that handle personal data must pass TOTP first."""
+    """With ``SOLIDALE_REQUIRE_2FA``, roles that handle personal data must pass TOTP first.
 
-    EXEMPT_PREFIXES = ("/static/", "/account/", "/i18n/", "/api/", "/healthz", "/public/")
+    Users without a confirmed device are sent to set one up, the others to enter a code.
+    Only the pages needed to get there are exempt (the members and token pages are not).
+    """
+
+    EXEMPT_PREFIXES = (
+        "/static/",
+        "/account/login/",
+        "/account/logout/",
+        "/account/otp/",
+        "/account/password/",
+        "/i18n/",
+        "/api/",
+        "/healthz",
+        "/public/",
+    )
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if settings.SOLIDALE_REQUIRE_2FA and self._needs_second_factor(request):
-            return redirect(f"{reverse('accounts:otp')}?next={request.get_full_path()}")
+            target = (
+                "accounts:otp"
+                if user_has_device(request.user, confirmed=True)
+                else "accounts:otp_setup"
+            )
+            return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
     def _needs_second_factor(self, request: HttpRequest) -> bool:

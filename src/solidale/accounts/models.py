@@ -55,7 +55,9 @@ class Organization(TimeStampedModel):
         _("numero RUNTS"),
         max_length=30,
         blank=True,
-        help_text=_("Registro Unico Nazionale del Terzo Settore: obbligatorio per gli ETS iscritti."),
+        help_text=_(
+            "Registro Unico Nazionale del Terzo Settore: obbligatorio per gli ETS iscritti."
+        ),
     )
     tax_code = models.CharField(_("codice fiscale / partita IVA"), max_length=16, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -154,7 +156,9 @@ class MembershipQuerySet(models.QuerySet["Membership"]):
 
 class Membership(TimeStampedModel):
     user = models.ForeignKey(User, related_name="memberships", on_delete=models.CASCADE)
-    organization = models.ForeignKey(Organization, related_name="memberships", on_delete=models.CASCADE)
+    organization = models.ForeignKey(
+        Organization, related_name="memberships", on_delete=models.CASCADE
+    )
     role = models.CharField(_("ruolo"), max_length=20, choices=Role.choices)
     is_active = models.BooleanField(_("attiva"), default=True)
 
@@ -185,7 +189,9 @@ def hash_token(raw: str) -> str:
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
         now = timezone.now()
-        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        return self.filter(revoked_at__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+        )
 
 
 class ApiToken(TimeStampedModel):
@@ -195,7 +201,10 @@ class ApiToken(TimeStampedModel):
 
     user = models.ForeignKey(User, related_name="api_tokens", on_delete=models.CASCADE)
     membership = models.ForeignKey(
-        Membership, verbose_name=_("agisce come"), related_name="api_tokens", on_delete=models.CASCADE
+        Membership,
+        verbose_name=_("agisce come"),
+        related_name="api_tokens",
+        on_delete=models.CASCADE,
     )
     name = models.CharField(_("nome"), max_length=80)
     prefix = models.CharField(_("prefisso"), max_length=12, db_index=True)

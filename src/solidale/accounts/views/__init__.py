@@ -1,0 +1,1 @@
+"""Thin function views of the accounts pages, one module per area."""
