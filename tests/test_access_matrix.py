@@ -1,0 +1,190 @@
+"""The cross-organization access matrix: every endpoint, every persona, no leak.
+
+The registry in ``tests/access_matrix_registry.py`` declares who may reach each URL
+pattern and API operation; this module fails while an endpoint is left undeclared,
+then checks, endpoint by endpoint, that everyone outside the object's scope is refused
+(403/404, a login redirect or 401 when anonymous) and never sees its personal data.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from conftest import Personas
+from solidale.api import api
+
+from .access_matrix_registry import ANONYMOUS, ENDPOINTS, PERSONAS, Endpoint, Target
+
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
+
+LOGIN_PATH = "/account/login/"
+REFUSED = {403, 404}
+
+
+@dataclass(frozen=True)
+class Route:
+    """One URL pattern: its route with the converters it needs."""
+
+    route: str
+    converters: dict[str, str]
+
+
+def _walk(
+    patterns: list[Any], prefix: str = "", namespaces: tuple[str, ...] = ()
+) -> Iterator[tuple[str, Route, Any]]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = (entry.namespace,) if entry.namespace else ()
+            yield from _walk(
+                entry.url_patterns, prefix + str(entry.pattern), namespaces + namespace
+            )
+        elif isinstance(entry, URLPattern):
+            name = (
+                ":".join((*namespaces, entry.name)) if entry.name else prefix + str(entry.pattern)
+            )
+            route = prefix + str(entry.pattern)
+            converters = {
+                key: type(converter).__name__ for key, converter in entry.pattern.converters.items()
+            }
+            yield name, Route(route, converters), entry.callback
+
+
+def _is_api_operation(callback: Any) -> bool:
+    """django-ninja serves each API path through a PathView: those are covered as operations."""
+    return getattr(callback, "__qualname__", "").startswith("PathView.")
+
+
+def url_patterns() -> dict[str, Route]:
+    return {
+        name: route
+        for name, route, callback in _walk(get_resolver().url_patterns)
+        if not _is_api_operation(callback)
+    }
+
+
+def api_operations() -> set[str]:
+    paths = api.get_openapi_schema()["paths"]
+    return {
+        f"{method.upper()} {path}" for path, operations in paths.items() for method in operations
+    }
+
+
+def test_every_url_pattern_and_api_operation_is_declared() -> None:
+    existing = set(url_patterns()) | api_operations()
+    undeclared = sorted(existing - set(ENDPOINTS))
+    assert not undeclared, (
+        "These endpoints are not declared in tests/access_matrix_registry.py; say who may "
+        "reach them: " + ", ".join(undeclared)
+    )
+
+
+def test_the_registry_declares_no_endpoint_that_does_not_exist() -> None:
+    existing = set(url_patterns()) | api_operations()
+    assert not sorted(set(ENDPOINTS) - existing)
+
+
+PLACEHOLDERS = {"IntConverter": 999999, "StringConverter": "x", "SlugConverter": "x"}
+
+
+def _url(key: str, target: Target) -> tuple[str | None, str]:
+    """The method fixed by an API operation (or None for a URL pattern) and the path."""
+    if " " in key:
+        method, template = key.split(" ", 1)
+        names = re.findall(r"{(\w+)}", template)
+        return method, template.format(**{name: target.kwargs.get(name, 999999) for name in names})
+    route = url_patterns()[key]
+    kwargs = {
+        name: target.kwargs.get(name, PLACEHOLDERS.get(converter, "x"))
+        for name, converter in route.converters.items()
+    }
+    return None, reverse(key, kwargs=kwargs)
+
+
+def _client(personas: Personas, persona: str) -> Client:
+    client = Client()
+    if persona != ANONYMOUS:
+        client.force_login(getattr(personas, persona))
+    return client
+
+
+def _send(client: Client, endpoint: Endpoint, method: str, path: str, target: Target) -> Response:
+    if method == "GET":
+        return client.get(path, target.query)
+    if endpoint.api:
+        return client.generic(
+            method, path, json.dumps(target.payload), content_type="application/json"
+        )
+    return client.post(path, target.payload)
+
+
+def _leaks(response: Response, target: Target) -> list[str]:
+    seen = (response.content.decode(errors="replace") + response.get("Location", "")).lower()
+    return [secret for secret in target.secrets if secret.lower() in seen]
+
+
+def _refusal(persona: str, endpoint: Endpoint, response: Response) -> bool:
+    if persona == ANONYMOUS and endpoint.api:
+        return response.status_code == 401
+    if persona == ANONYMOUS:
+        return response.status_code == 302 and response["Location"].startswith(LOGIN_PATH)
+    return response.status_code in REFUSED
+
+
+@pytest.mark.parametrize("key", sorted(ENDPOINTS))
+def test_access_matrix(key: str, personas: Personas) -> None:
+    endpoint = ENDPOINTS[key]
+    target = endpoint.build(personas)
+    fixed_method, path = _url(key, target)
+    methods = (fixed_method,) if fixed_method else endpoint.methods
+    failures: list[str] = []
+
+    def expect(persona: str, method: str, ok: bool, response: Response, wanted: str) -> None:
+        if not ok:
+            failures.append(f"{persona} {method} {path}: {response.status_code}, expected {wanted}")
+        leaked = _leaks(response, target) if persona not in endpoint.sees else []
+        if leaked:
+            failures.append(f"{persona} {method} {path} leaks {leaked}")
+
+    if endpoint.access == "public":
+        response = _send(_client(personas, ANONYMOUS), endpoint, methods[0], path, target)
+        expect(
+            ANONYMOUS,
+            methods[0],
+            response.status_code == endpoint.status,
+            response,
+            str(endpoint.status),
+        )
+    elif endpoint.access == "authenticated":
+        for persona in (ANONYMOUS, *PERSONAS):
+            response = _send(_client(personas, persona), endpoint, methods[0], path, target)
+            if persona == ANONYMOUS:
+                expect(
+                    persona, methods[0], _refusal(persona, endpoint, response), response, "login"
+                )
+            else:
+                ok = response.status_code == endpoint.status
+                expect(persona, methods[0], ok, response, str(endpoint.status))
+    else:
+        for persona in (ANONYMOUS, *PERSONAS):
+            client = _client(personas, persona)
+            for method in methods:
+                if persona in endpoint.sees or persona in endpoint.may_open:
+                    if method != "GET":
+                        continue
+                    response = _send(client, endpoint, method, path, target)
+                    expect(persona, method, response.status_code == 200, response, "200")
+                else:
+                    response = _send(client, endpoint, method, path, target)
+                    expect(
+                        persona, method, _refusal(persona, endpoint, response), response, "refusal"
+                    )
+    assert not failures, f"{key}:\n" + "\n".join(failures)
