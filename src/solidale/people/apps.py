@@ -6,3 +6,13 @@ class PeopleConfig(AppConfig):
     name = "solidale.people"
     label = "people"
     verbose_name = _("Anagrafica")
+
+    def ready(self) -> None:
+        from solidale.accounts.models import REGISTRY_ROLES, Role
+        from solidale.core.navigation import register
+
+        from . import permissions  # noqa: F401  (registers the rules permissions)
+
+        register(_("Persone"), "people:list", REGISTRY_ROLES, order=20)
+        register(_("Nuclei familiari"), "people:household_list", REGISTRY_ROLES, order=21)
+        register(_("Unioni"), "people:merge_list", {Role.COORDINATOR}, order=22)

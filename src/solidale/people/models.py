@@ -21,6 +21,8 @@ from solidale.core.models import Neighbourhood, TimeStampedModel
 from .matching import normalize, phonetic_key
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from solidale.accounts.models import User
 
 
@@ -61,9 +63,9 @@ class PersonQuerySet(models.QuerySet["Person"]):
         """Records not merged into another one."""
         return self.filter(merged_into__isnull=True)
 
-    def visible_to(self, user: User) -> PersonQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> PersonQuerySet:
         """The persons the user's current organization has an open reason to see."""
-        membership = user.membership if user.is_authenticated else None
+        membership = getattr(user, "membership", None) if user.is_authenticated else None
         if membership is None or membership.role not in REGISTRY_ROLES:
             return self.none()
         return self.current().filter(_open_link_for(membership.organization_id))

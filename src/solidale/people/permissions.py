@@ -25,7 +25,11 @@ from .models import (
 )
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from solidale.accounts.models import User
+
+    AnyUser = User | AnonymousUser
 
 _FULL = frozenset(
     {
@@ -71,20 +75,21 @@ PERSON_FIELDS_BY_FIELDSET: dict[str, tuple[str, ...]] = {
 }
 
 
-def persons_visible_to(user: User) -> Any:
+def persons_visible_to(user: AnyUser) -> Any:
     return Person.objects.visible_to(user)
 
 
-def get_person_for_user(user: User, pk: Any) -> Person:
+def get_person_for_user(user: AnyUser, pk: Any) -> Person:
     """The person, if the user's organization may see it; 404 otherwise (merged records too)."""
     return get_object_or_404(
         persons_visible_to(user).select_related("neighbourhood", "registered_by"), pk=pk
     )
 
 
-def households_visible_to(user: User) -> Any:
+def households_visible_to(user: AnyUser) -> Any:
     """Households registered by the user's organization or with a current member it sees."""
-    if not user.is_authenticated or user.role not in REGISTRY_ROLES or user.membership is None:
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if membership is None or membership.role not in REGISTRY_ROLES:
         return Household.objects.none()
     visible_member = HouseholdMember.objects.filter(
         household=OuterRef("pk"),
@@ -92,15 +97,15 @@ def households_visible_to(user: User) -> Any:
         person__in=Person.objects.visible_to(user).values("pk"),
     )
     return Household.objects.filter(
-        Q(registered_by_id=user.membership.organization_id) | Exists(visible_member)
+        Q(registered_by_id=membership.organization_id) | Exists(visible_member)
     )
 
 
-def get_household_for_user(user: User, pk: Any) -> Household:
+def get_household_for_user(user: AnyUser, pk: Any) -> Household:
     return get_object_or_404(households_visible_to(user).select_related("neighbourhood"), pk=pk)
 
 
-def get_merge_for_user(user: User, pk: Any) -> PersonMerge:
+def get_merge_for_user(user: AnyUser, pk: Any) -> PersonMerge:
     if not can_merge(user):
         return get_object_or_404(PersonMerge.objects.none(), pk=pk)
     return get_object_or_404(
@@ -108,10 +113,10 @@ def get_merge_for_user(user: User, pk: Any) -> PersonMerge:
     )
 
 
-def person_fieldsets_for(user: User, person: Person) -> set[str]:
+def person_fieldsets_for(user: AnyUser, person: Person) -> set[str]:
     """The groups of fields the user's organization may see on this person."""
-    membership = getattr(user, "membership", None)
-    if membership is None or user.role not in REGISTRY_ROLES:
+    membership = getattr(user, "membership", None) if user.is_authenticated else None
+    if membership is None or membership.role not in REGISTRY_ROLES:
         return set()
     reasons = PersonLink.objects.open().filter(
         person=person, organization_id=membership.organization_id
@@ -122,7 +127,7 @@ def person_fieldsets_for(user: User, person: Person) -> set[str]:
     return allowed
 
 
-def person_visible_fields(user: User, person: Person) -> set[str]:
+def person_visible_fields(user: AnyUser, person: Person) -> set[str]:
     return {
         field
         for fieldset in person_fieldsets_for(user, person)
@@ -130,25 +135,29 @@ def person_visible_fields(user: User, person: Person) -> set[str]:
     }
 
 
-@rules.predicate
-def can_use_registry(user: User) -> bool:
-    return bool(user.is_authenticated and user.role in REGISTRY_ROLES)
+def _role(user: AnyUser) -> str | None:
+    return getattr(user, "role", None) if user.is_authenticated else None
 
 
 @rules.predicate
-def can_merge(user: User) -> bool:
-    return bool(user.is_authenticated and user.role == Role.COORDINATOR)
+def can_use_registry(user: AnyUser) -> bool:
+    return _role(user) in REGISTRY_ROLES
 
 
 @rules.predicate
-def can_view_person_access_log(user: User, person: Person | None = None) -> bool:
-    if not user.is_authenticated or user.role not in (Role.COORDINATOR, Role.ORG_ADMIN):
+def can_merge(user: AnyUser) -> bool:
+    return _role(user) == Role.COORDINATOR
+
+
+@rules.predicate
+def can_view_person_access_log(user: AnyUser, person: Person | None = None) -> bool:
+    if _role(user) not in (Role.COORDINATOR, Role.ORG_ADMIN):
         return False
     return person is None or persons_visible_to(user).filter(pk=person.pk).exists()
 
 
 @rules.predicate
-def can_edit_person(user: User, person: Person | None = None) -> bool:
+def can_edit_person(user: AnyUser, person: Person | None = None) -> bool:
     """Editing needs the full record: a ``registered`` or ``case`` reason."""
     if not can_use_registry(user):
         return False

@@ -21,6 +21,8 @@ from .models import Person, PersonAlias
 from .validation import clean_codice_fiscale
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from solidale.accounts.models import User
 
 #: Candidates ranked per search (the blocking queries stop there).
@@ -73,7 +75,7 @@ def _name_blocks(query: str) -> list[dict[str, str]]:
     return blocks
 
 
-def person_search(*, user: User, query: str, limit: int = 20) -> list[Person]:
+def person_search(*, user: User | AnonymousUser, query: str, limit: int = 20) -> list[Person]:
     """Persons visible to ``user`` matching ``query`` (name, alias or codice fiscale), best first.
 
     Typos and accents are tolerated: a token matches by normalized prefix or by phonetic
@@ -133,6 +135,18 @@ def person_search(*, user: User, query: str, limit: int = 20) -> list[Person]:
     ranked = sorted(candidate_ids.items(), key=score, reverse=True)[:limit]
     persons = Person.objects.select_related("neighbourhood").in_bulk([pk for pk, _names in ranked])
     return [persons[pk] for pk, _names in ranked if pk in persons]
+
+
+def person_get_by_codice_fiscale(codice_fiscale: str) -> Person | None:
+    """The current person holding this code, network-wide.
+
+    Only for "register at my organization": knowing the full code is the proof that
+    the operator has the person in front of them. Never show the result unscoped.
+    """
+    code = clean_codice_fiscale(codice_fiscale)
+    if not code:
+        return None
+    return Person.objects.current().filter(codice_fiscale=code).first()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,18 @@ from solidale.people.models import Household, Person
 from solidale.people.services import household_create, household_member_add, person_create
 
 _FAMILY_NAMES = itertools.cycle(
-    ["Lombardi", "Ferrari", "Esposito", "Romano", "Colombo", "Ricci", "Marino", "Greco", "Bruno", "Gallo"]
+    [
+        "Lombardi",
+        "Ferrari",
+        "Esposito",
+        "Romano",
+        "Colombo",
+        "Ricci",
+        "Marino",
+        "Greco",
+        "Bruno",
+        "Gallo",
+    ]
 )
 _counter = itertools.count(1)
 
@@ -25,7 +36,7 @@ def codice_fiscale_for(
         codicefiscale.encode(
             lastname=family_name,
             firstname=given_name,
-            gender=sex,
+            gender="M" if sex == "M" else "F",
             birthdate=birth_date.strftime("%d/%m/%Y"),
             birthplace=birth_place,
         )
@@ -42,7 +53,11 @@ def person_data(**overrides: Any) -> dict[str, Any]:
         "birth_date": date(1940 + number % 60, 1 + number % 12, 1 + number % 28),
     }
     data.update(overrides)
-    if "codice_fiscale" not in overrides and data.get("birth_date") and data.get("sex") in ("M", "F"):
+    if (
+        "codice_fiscale" not in overrides
+        and data.get("birth_date")
+        and data.get("sex") in ("M", "F")
+    ):
         data["codice_fiscale"] = codice_fiscale_for(
             family_name=data["family_name"] or "X",
             given_name=data["given_name"] or "X",
@@ -56,10 +71,14 @@ def make_person(actor: Any, **overrides: Any) -> Person:
     return person_create(actor=actor, data=person_data(**overrides), confirm_similar=True)
 
 
-def make_household(actor: Any, *members: tuple[Person, str], name: str = "Nucleo di prova") -> Household:
+def make_household(
+    actor: Any, *members: tuple[Person, str], name: str = "Nucleo di prova"
+) -> Household:
     household = household_create(actor=actor, data={"name": name})
     for person, relationship in members:
-        household_member_add(actor=actor, household=household, person=person, relationship=relationship)
+        household_member_add(
+            actor=actor, household=household, person=person, relationship=relationship
+        )
     return household
 
 

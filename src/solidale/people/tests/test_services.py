@@ -33,7 +33,9 @@ from solidale.people.services import (
 from .factories import codice_fiscale_for, make_household, make_person, person_data
 
 BIRTH = date(1950, 3, 12)
-CF_GIUSEPPINA = codice_fiscale_for(family_name="Bernardini", given_name="Giuseppina", sex="F", birth_date=BIRTH)
+CF_GIUSEPPINA = codice_fiscale_for(
+    family_name="Bernardini", given_name="Giuseppina", sex="F", birth_date=BIRTH
+)
 
 
 def giuseppina(**overrides: object) -> dict[str, object]:
@@ -64,7 +66,11 @@ def test_it_registers_a_person_with_a_link_for_the_organization_and_an_audit_row
 def test_it_fills_birth_data_from_the_codice_fiscale(personas):
     person = person_create(
         actor=personas.desk_operator,
-        data={"family_name": "Bernardini", "given_name": "Giuseppina", "codice_fiscale": CF_GIUSEPPINA.lower()},
+        data={
+            "family_name": "Bernardini",
+            "given_name": "Giuseppina",
+            "codice_fiscale": CF_GIUSEPPINA.lower(),
+        },
     )
 
     assert person.birth_date == BIRTH
@@ -185,7 +191,9 @@ def test_a_role_without_registry_access_cannot_register(personas):
 def test_it_updates_and_audits_the_changed_fields(personas):
     person = person_create(actor=personas.desk_operator, data=giuseppina())
 
-    person_update(actor=personas.social_worker, person=person, data={"phone": "0585 123456", "homeless": True})
+    person_update(
+        actor=personas.social_worker, person=person, data={"phone": "0585 123456", "homeless": True}
+    )
 
     person.refresh_from_db()
     assert person.phone == "0585 123456"
@@ -228,7 +236,9 @@ def test_person_view_writes_a_view_row(personas):
 
 def test_claim_registers_a_network_person_at_my_organization(personas):
     person = make_person(personas.desk_operator)
-    assert not Person.objects.visible_to(personas.association_operator).filter(pk=person.pk).exists()
+    assert (
+        not Person.objects.visible_to(personas.association_operator).filter(pk=person.pk).exists()
+    )
 
     link = person_claim(
         actor=personas.association_operator,
@@ -249,7 +259,9 @@ def test_claim_needs_a_legal_basis_and_a_note(personas):
         person_claim(actor=personas.association_operator, person=person, legal_basis="", note="x")
     assert error.value.field == "legal_basis"
     with pytest.raises(DomainError) as error:
-        person_claim(actor=personas.association_operator, person=person, legal_basis="consent", note=" ")
+        person_claim(
+            actor=personas.association_operator, person=person, legal_basis="consent", note=" "
+        )
     assert error.value.field == "note"
 
 
@@ -289,7 +301,9 @@ def test_a_person_belongs_to_one_current_household(personas):
 
     member = first.members.get()
     household_member_end(actor=personas.desk_operator, member=member, end_date=timezone.localdate())
-    household_member_add(actor=personas.desk_operator, household=second, person=person, relationship="head")
+    household_member_add(
+        actor=personas.desk_operator, household=second, person=person, relationship="head"
+    )
     assert person.household_memberships.filter(end_date__isnull=True).get().household == second
 
 
@@ -318,9 +332,13 @@ def _linked_rows(person: Person) -> dict[str, int]:
 
 def test_merge_moves_every_linked_row_and_undo_restores_them(personas):
     kept = make_person(personas.desk_operator, family_name="Bernardini", given_name="Giuseppina")
-    merged = make_person(personas.association_operator, family_name="Bernardini", given_name="Giusepina")
+    merged = make_person(
+        personas.association_operator, family_name="Bernardini", given_name="Giusepina"
+    )
     alias_add(actor=personas.association_operator, person=merged, alias="Pina")
-    identifier_add(actor=personas.association_operator, person=merged, kind="stp", value="STP0450001")
+    identifier_add(
+        actor=personas.association_operator, person=merged, kind="stp", value="STP0450001"
+    )
     consent_record(
         actor=personas.association_operator,
         person=merged,
@@ -331,12 +349,16 @@ def test_merge_moves_every_linked_row_and_undo_restores_them(personas):
     make_household(personas.association_operator, (merged, "head"))
     before_kept, before_merged = _linked_rows(kept), _linked_rows(merged)
 
-    merge = person_merge(actor=personas.coordinator, kept=kept, merged=merged, reason="stessa persona")
+    merge = person_merge(
+        actor=personas.coordinator, kept=kept, merged=merged, reason="stessa persona"
+    )
 
     merged.refresh_from_db()
     assert merged.merged_into == kept
     assert _linked_rows(merged) == dict.fromkeys(before_merged, 0)
-    assert _linked_rows(kept) == {name: before_kept[name] + before_merged[name] for name in before_kept}
+    assert _linked_rows(kept) == {
+        name: before_kept[name] + before_merged[name] for name in before_kept
+    }
     assert len(merge.moved) == sum(before_merged.values())
     assert Person.objects.visible_to(personas.association_operator).filter(pk=kept.pk).exists()
     assert AuditEvent.objects.for_person(merged.pk).filter(action=AuditEvent.Action.MERGE).exists()
@@ -348,7 +370,9 @@ def test_merge_moves_every_linked_row_and_undo_restores_them(personas):
     assert merged.merged_into is None
     assert _linked_rows(kept) == before_kept
     assert _linked_rows(merged) == before_merged
-    assert AuditEvent.objects.for_person(merged.pk).filter(action=AuditEvent.Action.UNMERGE).exists()
+    assert (
+        AuditEvent.objects.for_person(merged.pk).filter(action=AuditEvent.Action.UNMERGE).exists()
+    )
 
 
 def test_merge_allows_the_codice_fiscale_again_once_undone_only_if_free(personas):
@@ -416,10 +440,18 @@ def test_link_open_is_idempotent_and_audited(personas):
     person = make_person(personas.desk_operator)
 
     first = person_link_open(
-        actor=None, person=person, organization=personas.cooperative, reason=LinkReason.PROGRAM, source="food:1"
+        actor=None,
+        person=person,
+        organization=personas.cooperative,
+        reason=LinkReason.PROGRAM,
+        source="food:1",
     )
     again = person_link_open(
-        actor=None, person=person, organization=personas.cooperative, reason=LinkReason.PROGRAM, source="food:1"
+        actor=None,
+        person=person,
+        organization=personas.cooperative,
+        reason=LinkReason.PROGRAM,
+        source="food:1",
     )
 
     assert first == again

@@ -1,0 +1,1 @@
+"""Pages of the person registry: persons, households, merges (one module each)."""
