@@ -9,6 +9,7 @@ database cache, e-mail printed to the console. Production sets
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -129,6 +130,10 @@ else:
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
+if TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file per test process, not shared-cache memory: concurrency tests need SQLite's real
+    # locking (busy timeout, IMMEDIATE transactions) as in production.
+    DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/solidale-test-{os.getpid()}.sqlite3"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, tasks ------------------------------------------------------

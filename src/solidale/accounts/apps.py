@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +23,6 @@ class AccountsConfig(AppConfig):
             _("Registro accessi"), "accounts:audit", {Role.ORG_ADMIN, Role.COORDINATOR}, order=910
         )
         navigation.register(_("Token API"), "accounts:token_list", set(Role.values), order=920)
-        attention.register(
-            "accounts.api_tokens", _("Token API in scadenza"), api_tokens_expiring_soon
-        )
+        # The heading stays lazy so that it follows the language of each request.
+        heading = cast(str, _("Token API in scadenza"))
+        attention.register("accounts.api_tokens", heading, api_tokens_expiring_soon)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.apps import apps
 from django.contrib.auth import forms as auth_forms
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from solidale.core.models import AuditEvent
@@ -114,7 +115,7 @@ class MemberAddForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices(organization)
+        cast(forms.ChoiceField, self.fields["role"]).choices = role_choices(organization)
         self.style_fields()
 
 
@@ -123,11 +124,11 @@ class MembershipRoleForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organization: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices(organization)
+        cast(forms.ChoiceField, self.fields["role"]).choices = role_choices(organization)
         self.style_fields()
 
 
-def role_choices(organization: Organization) -> list[tuple[str, str]]:
+def role_choices(organization: Organization) -> list[tuple[str, str | Promise]]:
     allowed = assignable_roles(organization)
     return [(value, label) for value, label in Role.choices if value in allowed]
 
@@ -175,8 +176,11 @@ class AuditFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["action"].choices = [("", _("tutte")), *AuditEvent.Action.choices]
-        self.fields["object_type"].choices = [
+        cast(forms.ChoiceField, self.fields["action"]).choices = [
+            ("", _("tutte")),
+            *AuditEvent.Action.choices,
+        ]
+        cast(forms.ChoiceField, self.fields["object_type"]).choices = [
             ("", _("tutti")),
             *sorted(
                 (

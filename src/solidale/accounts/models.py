@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -121,6 +122,9 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.full_name or self.email
+
+    # Set on every request by django_otp's OTPMiddleware: has this session passed the second factor?
+    is_verified: Callable[[], bool]
 
     # The membership the user acts through in this request; set by the middleware
     # (from the session), by API token authentication, or by ``act_as``.

@@ -8,7 +8,7 @@ import rules
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import ApiToken, Membership, Organization, Role
+from .models import ApiToken, ApiTokenQuerySet, Membership, Organization, Role
 
 
 def manages_members(membership: Membership | None) -> bool:
@@ -69,7 +69,7 @@ def get_membership_for_user(user: Any, pk: int) -> Membership:
     )
 
 
-def api_tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
+def api_tokens_visible_to(user: Any) -> ApiTokenQuerySet:
     if not user.is_authenticated:
         return ApiToken.objects.none()
     return ApiToken.objects.filter(user=user)

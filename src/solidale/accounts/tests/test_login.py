@@ -17,7 +17,7 @@ from solidale.core.models import AuditEvent
 LOGIN_URL = "/account/login/"
 
 
-def _login(client: Client, email: str, password: str = PASSWORD):  # type: ignore[no-untyped-def]
+def _login(client: Client, email: str, password: str = PASSWORD):
     return client.post(LOGIN_URL, {"username": email, "password": password}, REMOTE_ADDR="10.0.0.7")
 
 
@@ -29,7 +29,7 @@ def test_the_login_page_labels_its_fields(client: Client) -> None:
     assert 'for="id_password"' in body
 
 
-def test_it_logs_in_with_email_and_password(client: Client, personas) -> None:  # type: ignore[no-untyped-def]
+def test_it_logs_in_with_email_and_password(client: Client, personas) -> None:
     response = _login(client, "Assistente@test.invalid")
     assert response.status_code == 302
     assert response["Location"] == reverse("core:home")
@@ -38,7 +38,7 @@ def test_it_logs_in_with_email_and_password(client: Client, personas) -> None:  
     assert event.organization_id == personas.comune.pk
 
 
-def test_a_wrong_password_shows_the_error_and_is_audited(client: Client, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_password_shows_the_error_and_is_audited(client: Client, personas) -> None:
     response = _login(client, personas.social_worker.email, "sbagliata-davvero")
     assert response.status_code == 200
     assert "E-mail o password non corretti" in response.content.decode()
@@ -57,7 +57,7 @@ def test_an_invalid_email_is_reported_next_to_the_field(client: Client, db: None
 
 
 @override_settings(AXES_ENABLED=True)
-def test_it_locks_out_after_five_failures(client: Client, personas) -> None:  # type: ignore[no-untyped-def]
+def test_it_locks_out_after_five_failures(client: Client, personas) -> None:
     for _attempt in range(5):
         _login(client, personas.desk_operator.email, "password-sbagliata")
     response = _login(client, personas.desk_operator.email)
@@ -67,7 +67,7 @@ def test_it_locks_out_after_five_failures(client: Client, personas) -> None:  # 
 
 
 @override_settings(AXES_ENABLED=True)
-def test_the_lockout_is_per_username_and_address(client: Client, personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_lockout_is_per_username_and_address(client: Client, personas) -> None:
     for _attempt in range(5):
         _login(client, personas.desk_operator.email, "password-sbagliata")
     assert _login(client, personas.social_worker.email).status_code == 302
@@ -79,7 +79,7 @@ def test_the_lockout_is_per_username_and_address(client: Client, personas) -> No
     assert other_address.status_code == 302
 
 
-def test_logout_needs_a_post(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_logout_needs_a_post(login, personas) -> None:
     client = login(personas.social_worker)
     assert client.get("/account/logout/").status_code == 405
     response = client.post("/account/logout/")
@@ -90,7 +90,7 @@ def test_logout_needs_a_post(login, personas) -> None:  # type: ignore[no-untype
     ).exists()
 
 
-def test_a_csrf_less_login_post_is_refused(personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_csrf_less_login_post_is_refused(personas) -> None:
     client = Client(enforce_csrf_checks=True)
     response = client.post(
         LOGIN_URL, {"username": personas.social_worker.email, "password": PASSWORD}
@@ -99,7 +99,7 @@ def test_a_csrf_less_login_post_is_refused(personas) -> None:  # type: ignore[no
     assert "_auth_user_id" not in client.session
 
 
-def test_a_user_with_several_memberships_starts_with_the_first(client: Client, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_user_with_several_memberships_starts_with_the_first(client: Client, personas) -> None:
     membership_add(
         actor=None,
         user=personas.social_worker,
@@ -112,7 +112,7 @@ def test_a_user_with_several_memberships_starts_with_the_first(client: Client, p
     assert len(response.context["memberships"]) == 2
 
 
-def test_the_switcher_changes_the_organization_i_act_for(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_switcher_changes_the_organization_i_act_for(login, personas) -> None:
     second = membership_add(
         actor=None,
         user=personas.social_worker,
@@ -127,7 +127,7 @@ def test_the_switcher_changes_the_organization_i_act_for(login, personas) -> Non
     assert client.get(reverse("core:home")).context["current_membership"] == second
 
 
-def test_it_cannot_switch_to_someone_elses_membership(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_it_cannot_switch_to_someone_elses_membership(login, personas) -> None:
     membership_add(
         actor=None,
         user=personas.social_worker,
@@ -144,7 +144,7 @@ def test_it_cannot_switch_to_someone_elses_membership(login, personas) -> None: 
     )
 
 
-def test_the_switcher_ignores_an_outside_next(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_switcher_ignores_an_outside_next(login, personas) -> None:
     second = membership_add(
         actor=None,
         user=personas.social_worker,
@@ -165,7 +165,7 @@ def _link_in(body: str) -> str:
     return match.group(1)
 
 
-def test_it_resets_a_forgotten_password_by_email(client: Client, personas) -> None:  # type: ignore[no-untyped-def]
+def test_it_resets_a_forgotten_password_by_email(client: Client, personas) -> None:
     response = client.post(
         reverse("accounts:password_reset"), {"email": personas.desk_operator.email}
     )
@@ -177,7 +177,7 @@ def test_it_resets_a_forgotten_password_by_email(client: Client, personas) -> No
     assert message.subject == "Solidale: reimposta la tua password"
     assert "Gentile Sara Sportello" in message.body
 
-    link = _link_in(message.body)
+    link = _link_in(str(message.body))
     form_page = client.get(link, follow=True)
     assert form_page.context["validlink"]
     new_password = "Una-nuova-password-2026"
@@ -201,9 +201,9 @@ def test_an_unknown_email_gets_the_same_answer_and_no_mail(client: Client, db: N
     assert mail.outbox == []
 
 
-def test_a_weak_new_password_is_refused_next_to_the_field(client: Client, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_weak_new_password_is_refused_next_to_the_field(client: Client, personas) -> None:
     client.post(reverse("accounts:password_reset"), {"email": personas.desk_operator.email})
-    form_page = client.get(_link_in(mail.outbox[0].body), follow=True)
+    form_page = client.get(_link_in(str(mail.outbox[0].body)), follow=True)
     response = client.post(
         form_page.redirect_chain[-1][0], {"new_password1": "12345", "new_password2": "12345"}
     )

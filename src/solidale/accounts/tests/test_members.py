@@ -21,7 +21,7 @@ def _membership(user: User) -> Membership:
     return Membership.objects.get(user=user)
 
 
-def test_org_admin_sees_the_members_of_their_organization_only(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_org_admin_sees_the_members_of_their_organization_only(login, personas) -> None:
     response = login(personas.association_admin).get(reverse("accounts:member_list"))
     assert response.status_code == 200
     emails = {m.user.email for m in response.context["members"]}
@@ -33,7 +33,7 @@ def test_org_admin_sees_the_members_of_their_organization_only(login, personas) 
     assert personas.social_worker.email not in response.content.decode()
 
 
-def test_org_admin_cannot_see_another_organizations_members(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_org_admin_cannot_see_another_organizations_members(login, personas) -> None:
     client = login(personas.association_admin)
     other = _membership(personas.social_worker)
     assert client.post(reverse("accounts:member_deactivate", args=[other.pk])).status_code == 404
@@ -52,7 +52,7 @@ def test_org_admin_cannot_see_another_organizations_members(login, personas) -> 
 @pytest.mark.parametrize(
     "persona", ["association_operator", "volunteer", "social_worker", "outsider", "citizen"]
 )
-def test_who_does_not_manage_members_gets_403(login, personas, persona: str) -> None:  # type: ignore[no-untyped-def]
+def test_who_does_not_manage_members_gets_403(login, personas, persona: str) -> None:
     client = login(getattr(personas, persona))
     assert client.get(reverse("accounts:member_list")).status_code == 403
     assert client.get(reverse("accounts:member_add")).status_code == 403
@@ -60,7 +60,7 @@ def test_who_does_not_manage_members_gets_403(login, personas, persona: str) -> 
     assert client.post(reverse("accounts:member_deactivate", args=[target.pk])).status_code == 404
 
 
-def test_a_comune_coordinator_manages_the_comune(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_comune_coordinator_manages_the_comune(login, personas) -> None:
     client = login(personas.coordinator)
     response = client.get(reverse("accounts:member_list"))
     assert {m.user.email for m in response.context["members"]} >= {personas.social_worker.email}
@@ -80,7 +80,7 @@ def _link_in(body: str) -> str:
 
 def test_it_invites_a_new_member_who_then_sets_a_password(
     login, personas, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = login(personas.association_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -95,7 +95,7 @@ def test_it_invites_a_new_member_who_then_sets_a_password(
     assert mail.outbox[0].subject == "Solidale: sei stato aggiunto a Cooperativa Sociale Il Ponte"
 
     newcomer = Client()
-    form_page = newcomer.get(_link_in(mail.outbox[0].body), follow=True)
+    form_page = newcomer.get(_link_in(str(mail.outbox[0].body)), follow=True)
     assert form_page.context["validlink"]
     password = "La-mia-password-2026"
     newcomer.post(
@@ -112,7 +112,7 @@ def test_it_invites_a_new_member_who_then_sets_a_password(
 
 def test_an_existing_user_is_added_without_a_new_password(
     login, personas, django_capture_on_commit_callbacks
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = login(personas.association_admin)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -124,7 +124,7 @@ def test_an_existing_user_is_added_without_a_new_password(
     assert personas.outsider.email in mail.outbox[0].to
 
 
-def test_a_new_user_needs_a_name(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_new_user_needs_a_name(login, personas) -> None:
     response = login(personas.association_admin).post(
         reverse("accounts:member_add"), {"email": "anonimo@ponte.invalid", "role": Role.VOLUNTEER}
     )
@@ -133,7 +133,7 @@ def test_a_new_user_needs_a_name(login, personas) -> None:  # type: ignore[no-un
     assert not User.objects.filter(email="anonimo@ponte.invalid").exists()
 
 
-def test_an_association_cannot_grant_comune_roles(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_an_association_cannot_grant_comune_roles(login, personas) -> None:
     response = login(personas.association_admin).post(
         reverse("accounts:member_add"),
         {"email": "capo@ponte.invalid", "full_name": "Capo", "role": Role.COORDINATOR},
@@ -151,7 +151,7 @@ def test_an_association_cannot_grant_comune_roles(login, personas) -> None:  # t
         )
 
 
-def test_the_same_role_twice_is_refused(personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_same_role_twice_is_refused(personas) -> None:
     with pytest.raises(DomainError, match="ha già questo ruolo"):
         member_invite(
             actor=personas.association_admin,
@@ -162,7 +162,7 @@ def test_the_same_role_twice_is_refused(personas) -> None:  # type: ignore[no-un
         )
 
 
-def test_an_org_admin_cannot_invite_into_another_organization(personas) -> None:  # type: ignore[no-untyped-def]
+def test_an_org_admin_cannot_invite_into_another_organization(personas) -> None:
     with pytest.raises(PermissionDeniedError):
         member_invite(
             actor=personas.association_admin,
@@ -174,7 +174,7 @@ def test_an_org_admin_cannot_invite_into_another_organization(personas) -> None:
         )
 
 
-def test_it_changes_a_role_and_audits_it(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_it_changes_a_role_and_audits_it(login, personas) -> None:
     target = _membership(personas.volunteer)
     response = login(personas.association_admin).post(
         reverse("accounts:member_change_role", args=[target.pk]), {"role": Role.ORG_OPERATOR}
@@ -189,7 +189,7 @@ def test_it_changes_a_role_and_audits_it(login, personas) -> None:  # type: igno
     assert event.actor_id == personas.association_admin.pk
 
 
-def test_a_deactivated_member_loses_the_organization(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_deactivated_member_loses_the_organization(login, personas) -> None:
     target = _membership(personas.association_operator)
     admin = login(personas.association_admin)
     admin.post(reverse("accounts:member_deactivate", args=[target.pk]))
@@ -208,7 +208,7 @@ def test_a_deactivated_member_loses_the_organization(login, personas) -> None:  
     assert actions[-2:] == [AuditEvent.Action.REVOKE, AuditEvent.Action.GRANT]
 
 
-def test_it_refuses_to_remove_the_last_org_admin(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_it_refuses_to_remove_the_last_org_admin(login, personas) -> None:
     admin_membership = _membership(personas.association_admin)
     client = login(personas.association_admin)
     response = client.post(
@@ -223,7 +223,7 @@ def test_it_refuses_to_remove_the_last_org_admin(login, personas) -> None:  # ty
     assert admin_membership.role == Role.ORG_ADMIN
 
 
-def test_an_org_admin_can_step_down_once_there_is_another(personas) -> None:  # type: ignore[no-untyped-def]
+def test_an_org_admin_can_step_down_once_there_is_another(personas) -> None:
     operator = _membership(personas.association_operator)
     membership_change_role(
         actor=personas.association_admin, membership=operator, role=Role.ORG_ADMIN
@@ -234,7 +234,7 @@ def test_an_org_admin_can_step_down_once_there_is_another(personas) -> None:  # 
     assert not _membership(personas.association_admin).is_active
 
 
-def test_a_csrf_less_post_is_refused(personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_csrf_less_post_is_refused(personas) -> None:
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas.association_admin)
     target = _membership(personas.volunteer)
@@ -246,7 +246,7 @@ def test_a_csrf_less_post_is_refused(personas) -> None:  # type: ignore[no-untyp
 
 def test_the_member_list_has_a_fixed_number_of_queries(
     login, personas, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     client = login(personas.association_admin)
     for index in range(15):
         member_invite(

@@ -40,7 +40,7 @@ def _enrolled(user: User) -> TOTPDevice:
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_a_social_worker_without_a_device_is_sent_to_setup(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_social_worker_without_a_device_is_sent_to_setup(login, personas) -> None:
     client = login(personas.social_worker)
     response = client.get(reverse("core:home"))
     assert response.status_code == 302
@@ -48,7 +48,7 @@ def test_a_social_worker_without_a_device_is_sent_to_setup(login, personas) -> N
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_a_social_worker_with_a_device_is_asked_for_a_code(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_social_worker_with_a_device_is_asked_for_a_code(login, personas) -> None:
     _enrolled(personas.social_worker)
     client = login(personas.social_worker)
     response = client.get(reverse("core:home"))
@@ -56,7 +56,7 @@ def test_a_social_worker_with_a_device_is_asked_for_a_code(login, personas) -> N
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_the_members_and_token_pages_are_not_exempt(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_members_and_token_pages_are_not_exempt(login, personas) -> None:
     client = login(personas.association_admin)
     for url_name in ("accounts:member_list", "accounts:token_list", "accounts:audit"):
         response = client.get(reverse(url_name))
@@ -65,16 +65,16 @@ def test_the_members_and_token_pages_are_not_exempt(login, personas) -> None:  #
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_a_viewer_does_not_need_a_second_factor(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_viewer_does_not_need_a_second_factor(login, personas) -> None:
     assert login(personas.viewer).get(reverse("core:home")).status_code == 200
 
 
-def test_without_the_setting_nobody_is_redirected(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_without_the_setting_nobody_is_redirected(login, personas) -> None:
     assert login(personas.social_worker).get(reverse("core:home")).status_code == 200
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_setup_shows_a_qr_code_and_the_key_then_confirms_with_a_first_code(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_setup_shows_a_qr_code_and_the_key_then_confirms_with_a_first_code(login, personas) -> None:
     client = login(personas.desk_operator)
     page = client.get(reverse("accounts:otp_setup"), {"next": "/"})
     body = page.content.decode()
@@ -99,7 +99,7 @@ def test_setup_shows_a_qr_code_and_the_key_then_confirms_with_a_first_code(login
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_a_current_code_verifies_the_session(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_current_code_verifies_the_session(login, personas) -> None:
     device = _enrolled(personas.social_worker)
     client = login(personas.social_worker)
     response = client.post(
@@ -111,7 +111,7 @@ def test_a_current_code_verifies_the_session(login, personas) -> None:  # type: 
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_a_wrong_code_is_refused_next_to_the_field(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_code_is_refused_next_to_the_field(login, personas) -> None:
     device = _enrolled(personas.social_worker)
     client = login(personas.social_worker)
     wrong = f"{(int(_token(device, steps_ahead=1)) + 1) % 1_000_000:06d}"
@@ -122,7 +122,7 @@ def test_a_wrong_code_is_refused_next_to_the_field(login, personas) -> None:  # 
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_a_code_cannot_be_used_twice(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_code_cannot_be_used_twice(login, personas) -> None:
     device = _enrolled(personas.social_worker)
     used = _token(device)
     response = login(personas.social_worker).post(reverse("accounts:otp"), {"token": used})
@@ -130,7 +130,7 @@ def test_a_code_cannot_be_used_twice(login, personas) -> None:  # type: ignore[n
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_a_backup_code_works_once(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_backup_code_works_once(login, personas) -> None:
     _enrolled(personas.social_worker)
     codes = otp_backup_codes_generate(actor=personas.social_worker)
     client = login(personas.social_worker)
@@ -143,7 +143,7 @@ def test_a_backup_code_works_once(login, personas) -> None:  # type: ignore[no-u
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_setup_cannot_replace_a_device_without_the_current_one(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_setup_cannot_replace_a_device_without_the_current_one(login, personas) -> None:
     _enrolled(personas.social_worker)
     client = login(personas.social_worker)
     response = client.get(reverse("accounts:otp_setup"))
@@ -152,12 +152,12 @@ def test_setup_cannot_replace_a_device_without_the_current_one(login, personas) 
     assert TOTPDevice.objects.filter(user=personas.social_worker, confirmed=False).count() == 0
 
 
-def test_the_verify_page_sends_users_without_a_device_to_setup(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_verify_page_sends_users_without_a_device_to_setup(login, personas) -> None:
     response = login(personas.social_worker).get(reverse("accounts:otp"), {"next": "/people/"})
     assert response["Location"] == f"{reverse('accounts:otp_setup')}?next=%2Fpeople%2F"
 
 
-def test_new_backup_codes_need_a_verified_session(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_new_backup_codes_need_a_verified_session(login, personas) -> None:
     _enrolled(personas.social_worker)
     first = otp_backup_codes_generate(actor=personas.social_worker)
     response = login(personas.social_worker).post(reverse("accounts:otp_backup_codes"))
@@ -166,6 +166,6 @@ def test_new_backup_codes_need_a_verified_session(login, personas) -> None:  # t
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
-def test_the_api_session_needs_the_second_factor_too(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_api_session_needs_the_second_factor_too(login, personas) -> None:
     response = login(personas.social_worker).get("/api/v1/persons")
     assert response.status_code == 401

@@ -24,12 +24,12 @@ from solidale.core.models import AuditEvent
 pytestmark = pytest.mark.django_db
 
 
-def _authenticate(secret: str):  # type: ignore[no-untyped-def]
+def _authenticate(secret: str):
     request = RequestFactory().get("/api/v1/persons", HTTP_AUTHORIZATION=f"Bearer {secret}")
     return TokenAuth().authenticate(request, secret)
 
 
-def test_token_is_shown_once_and_stored_hashed(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_token_is_shown_once_and_stored_hashed(login, personas) -> None:
     client = login(personas.desk_operator)
     response = client.post(reverse("accounts:token_list"), {"name": "Gestionale mensa"})
     assert response.status_code == 200
@@ -52,7 +52,7 @@ def test_token_is_shown_once_and_stored_hashed(login, personas) -> None:  # type
     )
 
 
-def test_the_secret_authenticates_through_the_current_membership(personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_secret_authenticates_through_the_current_membership(personas) -> None:
     second = membership_add(
         actor=None,
         user=personas.social_worker,
@@ -66,7 +66,7 @@ def test_the_secret_authenticates_through_the_current_membership(personas) -> No
     assert user.membership == second
 
 
-def test_a_revoked_token_is_refused(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_revoked_token_is_refused(login, personas) -> None:
     token, secret = api_token_create(actor=personas.desk_operator, name="script")
     response = login(personas.desk_operator).post(reverse("accounts:token_revoke", args=[token.pk]))
     assert response.status_code == 302
@@ -78,7 +78,7 @@ def test_a_revoked_token_is_refused(login, personas) -> None:  # type: ignore[no
     ).exists()
 
 
-def test_an_expired_token_is_refused(personas) -> None:  # type: ignore[no-untyped-def]
+def test_an_expired_token_is_refused(personas) -> None:
     token, secret = api_token_create(
         actor=personas.desk_operator, name="breve", expires_at=timezone.now() + timedelta(days=1)
     )
@@ -88,7 +88,7 @@ def test_an_expired_token_is_refused(personas) -> None:  # type: ignore[no-untyp
     assert _authenticate(secret) is None
 
 
-def test_a_token_stops_working_when_the_membership_is_deactivated(personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_stops_working_when_the_membership_is_deactivated(personas) -> None:
     _token, secret = api_token_create(actor=personas.volunteer, name="turni")
     membership_deactivate(
         actor=personas.association_admin, membership=personas.volunteer.membership
@@ -100,7 +100,7 @@ def test_an_unknown_secret_is_refused(db: None) -> None:
     assert _authenticate("sld_non-esiste") is None
 
 
-def test_an_expiry_in_the_past_is_refused_next_to_the_field(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_an_expiry_in_the_past_is_refused_next_to_the_field(login, personas) -> None:
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     response = login(personas.desk_operator).post(
         reverse("accounts:token_list"), {"name": "vecchio", "expires_on": yesterday}
@@ -110,7 +110,7 @@ def test_an_expiry_in_the_past_is_refused_next_to_the_field(login, personas) -> 
     assert not ApiToken.objects.exists()
 
 
-def test_an_expiry_date_lasts_until_the_end_of_that_day(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_an_expiry_date_lasts_until_the_end_of_that_day(login, personas) -> None:
     today = timezone.localdate()
     login(personas.desk_operator).post(
         reverse("accounts:token_list"), {"name": "oggi", "expires_on": today.isoformat()}
@@ -121,7 +121,7 @@ def test_an_expiry_date_lasts_until_the_end_of_that_day(login, personas) -> None
     assert token.expires_at > timezone.now()
 
 
-def test_i_cannot_revoke_someone_elses_token(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_i_cannot_revoke_someone_elses_token(login, personas) -> None:
     token, secret = api_token_create(actor=personas.social_worker, name="suo")
     response = login(personas.coordinator).post(reverse("accounts:token_revoke", args=[token.pk]))
     assert response.status_code == 404
@@ -130,27 +130,27 @@ def test_i_cannot_revoke_someone_elses_token(login, personas) -> None:  # type: 
         api_token_revoke(actor=personas.coordinator, token=token)
 
 
-def test_the_list_shows_only_my_tokens(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_list_shows_only_my_tokens(login, personas) -> None:
     api_token_create(actor=personas.social_worker, name="del collega")
     mine, _secret = api_token_create(actor=personas.coordinator, name="mio")
     response = login(personas.coordinator).get(reverse("accounts:token_list"))
     assert list(response.context["tokens"]) == [mine]
 
 
-def test_a_citizen_cannot_create_tokens(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_a_citizen_cannot_create_tokens(login, personas) -> None:
     assert login(personas.citizen).get(reverse("accounts:token_list")).status_code == 403
     with pytest.raises(DomainError):
         api_token_create(actor=personas.citizen, name="x")
 
 
-def test_revoking_twice_is_refused(personas) -> None:  # type: ignore[no-untyped-def]
+def test_revoking_twice_is_refused(personas) -> None:
     token, _secret = api_token_create(actor=personas.desk_operator, name="x")
     api_token_revoke(actor=personas.desk_operator, token=token)
     with pytest.raises(DomainError, match="già stato revocato"):
         api_token_revoke(actor=personas.desk_operator, token=token)
 
 
-def test_the_landing_page_warns_about_tokens_expiring_this_week(login, personas) -> None:  # type: ignore[no-untyped-def]
+def test_the_landing_page_warns_about_tokens_expiring_this_week(login, personas) -> None:
     api_token_create(
         actor=personas.desk_operator,
         name="in scadenza",

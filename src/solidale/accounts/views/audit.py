@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -14,13 +14,14 @@ from solidale.core.models import AuditEvent
 from ..forms import AuditFilterForm
 from ..permissions import can_read_audit, reads_every_organization_audit
 from ..selectors import AuditFilters, audit_event_list
+from .common import AuthenticatedRequest
 
 PAGE_SIZE = 50
 
 
 @login_required
 @require_GET
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: AuthenticatedRequest) -> HttpResponse:
     if not can_read_audit(request.user):
         raise PermissionDenied
     form = AuditFilterForm(request.GET)

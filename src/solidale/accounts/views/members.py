@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,9 +22,10 @@ from ..services import (
     membership_deactivate,
     membership_reactivate,
 )
+from .common import AuthenticatedRequest
 
 
-def _managed_organization(request: HttpRequest) -> Organization:
+def _managed_organization(request: AuthenticatedRequest) -> Organization:
     organization = request.user.organization if can_manage_members(request.user) else None
     if organization is None:
         raise PermissionDenied
@@ -33,7 +34,7 @@ def _managed_organization(request: HttpRequest) -> Organization:
 
 @login_required
 @require_GET
-def member_list(request: HttpRequest) -> HttpResponse:
+def member_list(request: AuthenticatedRequest) -> HttpResponse:
     organization = _managed_organization(request)
     context = {
         "organization": organization,
@@ -45,7 +46,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def member_add(request: HttpRequest) -> HttpResponse:
+def member_add(request: AuthenticatedRequest) -> HttpResponse:
     organization = _managed_organization(request)
     form = MemberAddForm(request.POST or None, organization=organization)
     if request.method == "POST" and form.is_valid():
@@ -76,7 +77,7 @@ def member_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_change_role(request: HttpRequest, pk: int) -> HttpResponse:
+def member_change_role(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request.user, pk)
     form = MembershipRoleForm(request.POST, organization=membership.organization)
     if not form.is_valid():
@@ -99,7 +100,7 @@ def member_change_role(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def member_deactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request.user, pk)
     try:
         membership_deactivate(actor=request.user, membership=membership)
@@ -112,7 +113,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def member_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def member_reactivate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     membership = get_membership_for_user(request.user, pk)
     try:
         membership_reactivate(actor=request.user, membership=membership)

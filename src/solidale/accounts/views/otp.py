@@ -7,7 +7,7 @@ from base64 import b32encode
 import django_otp
 import segno
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -24,7 +24,7 @@ from ..services import (
     otp_device_pending,
     otp_device_verify,
 )
-from .common import safe_next
+from .common import AuthenticatedRequest, safe_next
 
 
 def _with_next(url_name: str, next_url: str) -> str:
@@ -33,7 +33,7 @@ def _with_next(url_name: str, next_url: str) -> str:
 
 @never_cache
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     """After the password: the code from the app (or a backup code) verifies this session."""
     user = request.user
     next_url = safe_next(request)
@@ -53,7 +53,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     """Scan the QR code (or type the key), confirm with a first code, receive backup codes."""
     user = request.user
     next_url = safe_next(request)
@@ -88,7 +88,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def otp_backup_codes(request: HttpRequest) -> HttpResponse:
+def otp_backup_codes(request: AuthenticatedRequest) -> HttpResponse:
     """Replace the backup codes (only from a session verified with the second factor)."""
     if not request.user.is_verified():
         return redirect(_with_next("accounts:otp", reverse("accounts:otp_setup")))

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -18,7 +18,7 @@ from solidale.core.ratelimit import client_key, rate_limit_hit
 
 from ..forms import LoginForm, PasswordResetForm, SetPasswordForm
 from ..middleware import SESSION_KEY
-from .common import safe_next
+from .common import AuthenticatedRequest, safe_next
 
 login = auth_views.LoginView.as_view(
     template_name="accounts/login.html",
@@ -30,7 +30,7 @@ logout = auth_views.LogoutView.as_view()
 
 @login_required
 @require_POST
-def switch_membership(request: HttpRequest) -> HttpResponse:
+def switch_membership(request: AuthenticatedRequest) -> HttpResponse:
     """The organization switcher: act through another of one's own active memberships."""
     membership = get_object_or_404(
         request.user.memberships.active(), pk=request.POST.get("membership")

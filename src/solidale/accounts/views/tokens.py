@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -17,6 +17,7 @@ from ..forms import ApiTokenForm
 from ..permissions import can_use_api_tokens, get_api_token_for_user
 from ..selectors import api_token_list_for_user
 from ..services import api_token_create, api_token_revoke
+from .common import AuthenticatedRequest
 
 _FORM_FIELD = {"name": "name", "expires_at": "expires_on"}
 
@@ -24,7 +25,7 @@ _FORM_FIELD = {"name": "name", "expires_at": "expires_on"}
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
-def token_list(request: HttpRequest) -> HttpResponse:
+def token_list(request: AuthenticatedRequest) -> HttpResponse:
     if not can_use_api_tokens(request.user):
         raise PermissionDenied
     form = ApiTokenForm(request.POST or None)
@@ -49,7 +50,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     token = get_api_token_for_user(request.user, pk)
     try:
         api_token_revoke(actor=request.user, token=token)
