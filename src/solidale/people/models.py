@@ -121,6 +121,9 @@ class Person(TimeStampedModel):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
+        # Almost every row is NULL here: a plain index would tempt the planner into
+        # reading the whole table for "merged_into IS NULL". See ``person_merged_into``.
+        db_index=False,
     )
     pseudonymized_at = models.DateTimeField(_("pseudonimizzata il"), null=True, blank=True)
 
@@ -158,6 +161,11 @@ class Person(TimeStampedModel):
             models.Index(fields=["family_key", "given_key"], name="person_name_keys"),
             models.Index(fields=["given_key", "family_key"], name="person_name_keys_rev"),
             models.Index(fields=["birth_date"], name="person_birth_date"),
+            models.Index(
+                fields=["merged_into"],
+                name="person_merged_into",
+                condition=Q(merged_into__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,7 +30,7 @@ SEARCH_CANDIDATES = 300
 #: Candidates read per blocking query of the duplicate check.
 DUPLICATE_BLOCK = 200
 #: Below this score a candidate is not worth showing as a possible duplicate.
-DUPLICATE_MIN_SCORE = 60.0
+DUPLICATE_MIN_SCORE = 70.0
 
 _CF_PREFIX = re.compile(r"^[A-Z]{6}[0-9A-Z]*$")
 _CF_MIN_PREFIX = 6
