@@ -55,10 +55,7 @@ def test_it_creates_every_organization_kind_and_a_user_for_every_role() -> None:
             assert membership.role == login.role
         else:
             assert user.is_citizen and not user.memberships.exists()
-    assert (
-        User.objects.get(email="admin@ilponte.demo").organization.name
-        == "Cooperativa Sociale Il Ponte"
-    )
+    assert str(User.objects.get(email="admin@ilponte.demo").organization) == "Il Ponte"
 
 
 def test_it_creates_persons_with_valid_codici_fiscali_households_and_links() -> None:
