@@ -30,6 +30,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 @pytest.fixture(scope="session")
 def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of the server under test.
+
+    ``SOLIDALE_E2E_URL`` points the tests at a server already running with the demo
+    city (``make run``), to iterate on a journey without rebuilding the server.
+    """
+    if os.environ.get("SOLIDALE_E2E_URL"):
+        yield os.environ["SOLIDALE_E2E_URL"].rstrip("/")
+        return
     server = LiveServer(workdir=tmp_path_factory.mktemp("solidale-e2e"))
     try:
         yield server.start()
