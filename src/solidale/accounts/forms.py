@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any, cast
 
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from solidale.core.models import AuditEvent
 
-from .models import Organization, Role
+from .models import Organization, Role, User
 from .permissions import assignable_roles
 
 
@@ -67,6 +68,10 @@ class PasswordResetForm(StyledFormMixin, auth_forms.PasswordResetForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = _("E-mail")
         self.style_fields()
+
+    def get_users(self, email: str) -> Iterator[Any]:
+        """Active users with this address, including those invited who never set a password."""
+        return iter(User.objects.filter(email__iexact=email, is_active=True))
 
 
 class SetPasswordForm(StyledFormMixin, auth_forms.SetPasswordForm):

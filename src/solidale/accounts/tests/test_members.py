@@ -110,6 +110,19 @@ def test_it_invites_a_new_member_who_then_sets_a_password(
     ).exists()
 
 
+def test_an_invited_member_who_lost_the_email_can_ask_for_a_new_link(personas, client) -> None:
+    member_invite(
+        actor=personas.association_admin,
+        organization=personas.cooperative,
+        email="smemorato@ponte.invalid",
+        full_name="Sandro Smemorato",
+        role=Role.VOLUNTEER,
+        site_url="http://testserver",
+    )
+    client.post(reverse("accounts:password_reset"), {"email": "smemorato@ponte.invalid"})
+    assert [message.to for message in mail.outbox] == [["smemorato@ponte.invalid"]]
+
+
 def test_an_existing_user_is_added_without_a_new_password(
     login, personas, django_capture_on_commit_callbacks
 ) -> None:
