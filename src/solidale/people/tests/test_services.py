@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from solidale.core.errors import ConflictError, DomainError, PermissionDeniedError
 from solidale.core.models import AuditEvent
-from solidale.people.models import Consent, HouseholdMember, LinkReason, Person, PersonLink
+from solidale.people.models import (
+    Consent,
+    HouseholdMember,
+    LinkReason,
+    Person,
+    PersonLink,
+    PersonMerge,
+)
 from solidale.people.services import (
     DuplicateCodiceFiscale,
     SimilarPersonsFound,
@@ -456,3 +464,33 @@ def test_link_open_is_idempotent_and_audited(personas):
 
     assert first == again
     assert PersonLink.objects.filter(person=person).count() == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs row locks between two connections; SQLite serializes writers with IMMEDIATE transactions",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_merges_of_the_same_record_let_only_one_win(personas):
+    kept, other_kept, merged = (make_person(personas.desk_operator) for _ in range(3))
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def merge_into(target: Person) -> None:
+        try:
+            barrier.wait()
+            person_merge(actor=personas.coordinator, kept=target, merged=merged, reason="gara")
+            outcomes.append("merged")
+        except ConflictError:
+            outcomes.append("conflict")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=merge_into, args=(target,)) for target in (kept, other_kept)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["conflict", "merged"]
+    assert PersonMerge.objects.filter(merged=merged).count() == 1
