@@ -186,7 +186,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"  # the login form posts the e-mail as "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-AXES_ENABLED = envbool("SOLIDALE_AXES_ENABLED", True)
+AXES_ENABLED = envbool("SOLIDALE_AXES_ENABLED", not TESTING)  # tests enable it where they test it
 
 # Second factor (TOTP) for every role that handles personal data.
 SOLIDALE_REQUIRE_2FA = envbool("SOLIDALE_REQUIRE_2FA", PRODUCTION)

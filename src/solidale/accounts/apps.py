@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
         from solidale.core import attention, navigation
 
         from . import receivers  # noqa: F401  (connects the login/logout audit receivers)
-        from .models import Role
+        from .models import PERSONAL_DATA_ROLES, Role
         from .selectors import api_tokens_expiring_soon
 
         navigation.register(
@@ -23,6 +23,9 @@ class AccountsConfig(AppConfig):
             _("Registro accessi"), "accounts:audit", {Role.ORG_ADMIN, Role.COORDINATOR}, order=910
         )
         navigation.register(_("Token API"), "accounts:token_list", set(Role.values), order=920)
+        navigation.register(
+            _("Verifica in due passaggi"), "accounts:otp_setup", set(PERSONAL_DATA_ROLES), order=930
+        )
         # The heading stays lazy so that it follows the language of each request.
         heading = cast(str, _("Token API in scadenza"))
         attention.register("accounts.api_tokens", heading, api_tokens_expiring_soon)

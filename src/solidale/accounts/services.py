@@ -269,11 +269,17 @@ def otp_device_pending(*, user: User) -> TOTPDevice:
 
 
 def otp_device_verify(*, user: User, token: str) -> Device | None:
-    """The confirmed device (app or backup codes) that accepts ``token``, throttled per device."""
+    """The confirmed device (app or backup codes) that accepts ``token``, throttled per device.
+
+    A refused code is audited like a failed login: it means the password is known.
+    """
     for device in devices_for_user(user, confirmed=True):
         verified = verify_token(user, device.persistent_id, token)
         if verified is not None:
             return verified
+    audit_record(
+        actor=user, action=Action.LOGIN_FAILED, obj=user, changes={"second_factor": "refused"}
+    )
     return None
 
 

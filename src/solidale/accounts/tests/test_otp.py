@@ -119,6 +119,9 @@ def test_a_wrong_code_is_refused_next_to_the_field(login, personas) -> None:
     assert response.status_code == 200
     assert "Codice non valido" in response.content.decode()
     assert client.get(reverse("core:home")).status_code == 302
+    refused = AuditEvent.objects.filter(action=AuditEvent.Action.LOGIN_FAILED).get()
+    assert refused.changes == {"second_factor": "refused"}
+    assert refused.actor_id == personas.social_worker.pk
 
 
 @override_settings(SOLIDALE_REQUIRE_2FA=True)
