@@ -215,3 +215,19 @@ def test_a_weak_new_password_is_refused_next_to_the_field(client: Client, person
 @pytest.mark.parametrize("path", ["/account/password/reset/", "/account/login/"])
 def test_public_account_pages_render_without_login(client: Client, db: None, path: str) -> None:
     assert client.get(path).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url_name",
+    [
+        "accounts:otp",
+        "accounts:otp_setup",
+        "accounts:member_list",
+        "accounts:token_list",
+        "accounts:audit",
+    ],
+)
+def test_account_pages_need_a_login(client: Client, db: None, url_name: str) -> None:
+    response = client.get(reverse(url_name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
