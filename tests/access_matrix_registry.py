@@ -38,6 +38,7 @@ from codicefiscale import codicefiscale
 from solidale.accounts.models import ApiToken, Role
 from solidale.accounts.services import membership_add, user_create
 from solidale.people import services as people
+from solidale.people.models import HouseholdMember, Person
 
 if TYPE_CHECKING:
     from conftest import Personas
@@ -189,6 +190,85 @@ def build_household(personas: Personas) -> Target:
     )
 
 
+def build_person_with_consent(personas: Personas) -> Target:
+    person = comune_person(personas)
+    consent = people.consent_record(
+        actor=personas.social_worker,
+        person=person,
+        purpose="privacy_notice",
+        legal_basis="consent",
+        text_version="Informativa 2026-01",
+    )
+    return Target(kwargs={"pk": person.pk, "consent_pk": consent.pk}, secrets=PERSON_SECRETS)
+
+
+def build_household_member(personas: Personas) -> Target:
+    target = build_household(personas)
+    member = HouseholdMember.objects.get(household_id=target.kwargs["pk"])
+    return Target(
+        kwargs={**target.kwargs, "member_pk": member.pk},
+        payload={"end_date": "2025-12-31"},
+        secrets=target.secrets,
+    )
+
+
+def build_household_with_a_newcomer(personas: Personas) -> Target:
+    """A Comune household and a second Comune person to add to it."""
+    target = build_household(personas)
+    newcomer = people.person_create(
+        actor=personas.desk_operator,
+        data={"given_name": "Gualtiero", "family_name": "Nuovarrivo", "is_identified": True},
+    )
+    return Target(
+        kwargs=target.kwargs,
+        payload={"person": newcomer.pk, "relationship": "child"},
+        secrets=(*target.secrets, "Nuovarrivo"),
+    )
+
+
+def build_duplicate_check(personas: Personas) -> Target:
+    comune_person(personas)
+    return Target(
+        query={"family_name": FAMILY_NAME, "birth_date": BIRTH_DATE.isoformat()},
+        secrets=PERSON_SECRETS,
+    )
+
+
+def build_claim(personas: Personas) -> Target:
+    comune_person(personas)
+    return Target(
+        payload={
+            "codice_fiscale": CODICE_FISCALE,
+            "legal_basis": "public_task",
+            "note": "Presa in carico congiunta",
+        },
+        secrets=(PHONE,),
+    )
+
+
+def build_merge_candidates(personas: Personas) -> Target:
+    target = build_person(personas)
+    twin = people.person_create(
+        actor=personas.desk_operator,
+        data={"given_name": GIVEN_NAME, "family_name": "Zanobeti", "is_identified": False},
+    )
+    return Target(
+        kwargs=target.kwargs,
+        payload={"merged": twin.pk, "reason": "stessa persona"},
+        secrets=target.secrets,
+    )
+
+
+def build_merge(personas: Personas) -> Target:
+    target = build_merge_candidates(personas)
+    kept = Person.objects.get(pk=target.kwargs["pk"])
+    merged = Person.objects.get(pk=target.payload["merged"])
+    merge = people.person_merge(
+        actor=personas.coordinator, kept=kept, merged=merged, reason="stessa persona"
+    )
+    return Target(kwargs={"pk": merge.pk}, secrets=(*target.secrets, "Zanobeti"))
+
+
 def build_new_person_payload(personas: Personas) -> Target:
     return Target(payload={"given_name": "Nuova", "family_name": "Persona", "is_identified": True})
 
@@ -284,6 +364,30 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     # people
     "people:list": scoped(build_person_search, may_open=OTHER_REGISTRY),
+    "people:create": scoped(
+        build_new_person_payload, may_open=OTHER_REGISTRY, methods=("GET", "POST")
+    ),
+    "people:duplicate_check": scoped(build_duplicate_check, may_open=OTHER_REGISTRY),
+    "people:claim": scoped(build_claim, sees=COMUNE_REGISTRY | OTHER_REGISTRY, methods=("POST",)),
+    "people:detail": scoped(build_person),
+    "people:update": scoped(build_person, methods=("GET", "POST")),
+    "people:alias_add": scoped(build_person, methods=("GET", "POST")),
+    "people:identifier_add": scoped(build_person, methods=("GET", "POST")),
+    "people:consent_add": scoped(build_person, methods=("GET", "POST")),
+    "people:consent_withdraw": scoped(build_person_with_consent, methods=("POST",)),
+    "people:merge": scoped(
+        build_merge_candidates, sees=frozenset({"coordinator"}), methods=("GET", "POST")
+    ),
+    "people:merge_list": scoped(build_merge, sees=frozenset({"coordinator"})),
+    "people:merge_undo": scoped(build_merge, sees=frozenset({"coordinator"}), methods=("POST",)),
+    "people:household_list": scoped(build_household, may_open=OTHER_REGISTRY),
+    "people:household_create": scoped(
+        build_new_household_payload, may_open=OTHER_REGISTRY, methods=("GET", "POST")
+    ),
+    "people:household_detail": scoped(build_household),
+    "people:household_update": scoped(build_household, methods=("GET", "POST")),
+    "people:household_member_add": scoped(build_household_with_a_newcomer, methods=("POST",)),
+    "people:household_member_end": scoped(build_household_member, methods=("POST",)),
     # API
     "api:api-root": public(status=404, api=True),
     "api:openapi-json": public(api=True),

@@ -127,8 +127,10 @@ def _send(client: Client, endpoint: Endpoint, method: str, path: str, target: Ta
 
 
 def _leaks(response: Response, target: Target) -> list[str]:
+    """The secrets in the answer, but those the request itself carried (a search echoes its query)."""
+    sent = " ".join(map(str, [*target.query.values(), *target.payload.values()])).lower()
     seen = (response.content.decode(errors="replace") + response.get("Location", "")).lower()
-    return [secret for secret in target.secrets if secret.lower() in seen]
+    return [s for s in target.secrets if s.lower() in seen and s.lower() not in sent]
 
 
 def _refusal(persona: str, endpoint: Endpoint, response: Response) -> bool:
