@@ -410,3 +410,13 @@ def test_only_coordinators_reach_the_merge_pages(personas, login, giuseppina):
     assert client.get(reverse("people:merge", args=[giuseppina.pk])).status_code == 403
     assert client.get(reverse("people:merge_list")).status_code == 404
     assert client.post(reverse("people:merge_undo", args=[merge.pk])).status_code == 404
+
+
+def test_the_duplicate_check_is_rate_limited_like_the_search(personas, login, settings):
+    settings.SOLIDALE_RATE_LIMIT_SEARCH = "1/60"
+    client = login(personas.desk_operator)
+    url = reverse("people:duplicate_check")
+
+    statuses = [client.get(url, {"family_name": "Rossi"}).status_code for _ in range(2)]
+
+    assert statuses == [200, 429]

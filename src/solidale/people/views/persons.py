@@ -200,6 +200,12 @@ def person_create_view(request: HttpRequest) -> HttpResponse:
 def person_duplicate_check(request: HttpRequest) -> HttpResponse:
     """While the operator types: possible duplicates, disclosed as the user may see them."""
     require_registry(request)
+    try:
+        rate_limit_hit(
+            scope="search", key=client_key(request), rate=settings.SOLIDALE_RATE_LIMIT_SEARCH
+        )
+    except RateLimitedError as error:
+        return HttpResponse(error.message, status=429, content_type="text/plain; charset=utf-8")
     form = PersonForm(request.GET, creating=True)
     form.is_valid()
     data = form.cleaned_data
