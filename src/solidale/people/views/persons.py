@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, cast
 
 from django.conf import settings
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -268,6 +270,8 @@ def display_value(person: Person, name: str) -> Any:
     if getattr(field, "choices", None):
         return getattr(person, f"get_{name}_display")()
     value = getattr(person, name)
+    if isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, bool):
         return _("sì") if value else _("no")
     return value if value not in (None, "") else "—"
