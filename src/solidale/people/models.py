@@ -288,6 +288,7 @@ class Household(TimeStampedModel):
         ordering = ["name", "id"]
         verbose_name = _("nucleo familiare")
         verbose_name_plural = _("nuclei familiari")
+        indexes = [models.Index(fields=["name", "id"], name="household_name")]
 
     def __str__(self) -> str:
         return self.name

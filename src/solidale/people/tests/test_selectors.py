@@ -17,6 +17,7 @@ from solidale.people.selectors import (
     REASON_CODICE_FISCALE,
     REASON_SWAPPED_NAME,
     person_duplicate_candidates,
+    person_list_recent,
     person_search,
 )
 from solidale.people.services import alias_add, person_merge
@@ -259,3 +260,25 @@ def test_phonetic_key_ignores_accents_case_and_spacing(text):
     assert phonetic_key(text) == phonetic_key(plain) == phonetic_key(text.upper())
     assert phonetic_key(text) == phonetic_key(plain.replace(" ", ""))
     assert len(phonetic_key(text)) <= 8
+
+
+def test_the_recent_list_shows_my_organization_persons_newest_first(personas, registry):
+    recent = person_list_recent(user=personas.desk_operator, limit=3)
+
+    assert recent == [registry["de_luca"], registry["esposito"], registry["bernardi"]]
+    assert person_list_recent(user=personas.outsider) == []
+    assert person_list_recent(user=personas.citizen) == []
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="EXPLAIN QUERY PLAN is SQLite's")
+def test_the_recent_list_is_served_by_the_link_index(personas, registry):
+    with CaptureQueriesContext(connection) as captured:
+        person_list_recent(user=personas.desk_operator, offset=2, limit=2)
+
+    plans = _plans(captured.captured_queries)
+    link_plans = [plan for sql, plan in plans if "people_personlink" in sql.split("WHERE")[0]]
+    assert link_plans
+    for sql, plan in plans:
+        _assert_indexed(sql, plan)
+    assert any("personlink_org_person" in step for plan in link_plans for step in plan)
+    assert not any("TEMP B-TREE" in step for plan in link_plans for step in plan)

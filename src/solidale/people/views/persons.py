@@ -46,6 +46,7 @@ from ..selectors import (
     DuplicateCandidate,
     person_duplicate_candidates,
     person_get_by_codice_fiscale,
+    person_list_recent,
     person_search,
 )
 from ..services import (
@@ -144,10 +145,8 @@ def person_list(request: HttpRequest) -> HttpResponse:
             context["persons"] = person_search(user=request.user, query=query, limit=PAGE_SIZE)
     else:
         page = page_number(request)
-        rows = list(
-            persons_visible_to(request.user).select_related("neighbourhood")[
-                (page - 1) * PAGE_SIZE : page * PAGE_SIZE + 1
-            ]
+        rows = person_list_recent(
+            user=request.user, offset=(page - 1) * PAGE_SIZE, limit=PAGE_SIZE + 1
         )
         context.update(persons=rows[:PAGE_SIZE], page=page, has_next=len(rows) > PAGE_SIZE)
     template = "people/person_list.html#results" if is_htmx(request) else "people/person_list.html"
