@@ -134,5 +134,20 @@ class Supervisor:
         self.stop()
 
 
-def static_manifest_exists(static_root: Path) -> bool:
-    return (static_root / "staticfiles.json").exists()
+def static_files_fresh(static_root: Path) -> bool:
+    """True when ``collectstatic`` has run since the last change to any source static file.
+
+    Collecting (with whitenoise's compression) takes a minute or more on a small machine,
+    so ``serve`` and ``bench`` collect only when something changed.
+    """
+    from django.contrib.staticfiles.finders import get_finders
+
+    manifest = static_root / "staticfiles.json"
+    if not manifest.exists():
+        return False
+    collected_at = manifest.stat().st_mtime
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            if storage.get_modified_time(path).timestamp() > collected_at:
+                return False
+    return True

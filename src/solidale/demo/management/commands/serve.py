@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from solidale.demo.seeding import login_lines
-from solidale.demo.server import Supervisor, static_manifest_exists
+from solidale.demo.server import Supervisor, static_files_fresh
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if not static_manifest_exists(Path(settings.STATIC_ROOT)):
+        if not static_files_fresh(Path(settings.STATIC_ROOT)):
             self.stdout.write(
                 _("Raccolgo i file statici in %(path)s…") % {"path": settings.STATIC_ROOT}
             )

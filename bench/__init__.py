@@ -1,0 +1,1 @@
+"""Solidale's benchmark harness: ``solidale bench`` runs it; README.md explains the figures."""
