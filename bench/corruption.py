@@ -107,16 +107,19 @@ def corrupt(record: Record, kind: str, rng: random.Random) -> Record:
 
 
 def plan(records: list[Record], rng: random.Random) -> list[tuple[Record, str, Record]]:
-    """(true record, kind, corrupted query) for each record, the kinds taken in turn.
+    """(true record, kind, corrupted query) for each record, the kinds shared out evenly.
 
-    When a record does not admit its turn's kind (no birth date to swap…), the next kind
-    in the cycle that applies is used, so every kind gets about the same share.
+    Each record gets the kind used least so far among those it admits (a birth date on
+    the 25th cannot have day and month swapped; ties go in ``KINDS`` order), so every
+    kind ends up with about the same number of queries.
     """
+    used = dict.fromkeys(KINDS, 0)
     out = []
-    for index, record in enumerate(records):
-        for offset in range(len(KINDS)):
-            kind = KINDS[(index + offset) % len(KINDS)]
-            if applicable(kind, record):
-                out.append((record, kind, corrupt(record, kind, rng)))
-                break
+    for record in records:
+        admitted = [kind for kind in KINDS if applicable(kind, record)]
+        if not admitted:
+            continue
+        kind = min(admitted, key=lambda k: used[k])
+        used[kind] += 1
+        out.append((record, kind, corrupt(record, kind, rng)))
     return out

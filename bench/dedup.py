@@ -140,7 +140,7 @@ def dedup_report(result: DedupResult) -> list[str]:
         return "OK" if ok else "SOTTO OBIETTIVO"
 
     lines = [
-        f"queries {result.queries} on {result.persons:,} persons".replace(",", "."),
+        f"queries {result.queries:,} on {result.persons:,} persons",
         f"p50 {result.p50_ms:7.2f} ms   (target ≤ {TARGET_P50_MS:g} ms)   {verdict(result.p50_ms <= TARGET_P50_MS)}",
         f"p95 {result.p95_ms:7.2f} ms   (target ≤ {TARGET_P95_MS:g} ms)   {verdict(result.p95_ms <= TARGET_P95_MS)}",
         f"recall {result.recall:8.2%} (target ≥ {TARGET_RECALL:.1%}; true record among the first {TOP})   "

@@ -62,16 +62,16 @@ def database_url_for(size: int, explicit: str) -> str:
     if configured.startswith(("postgres://", "postgresql://")):
         parts = urllib.parse.urlsplit(configured)
         name = f"{parts.path.lstrip('/') or 'solidale'}_bench_{size}"
-        _postgres_database_ensure(configured, name)
+        _postgres_database_ensure(urllib.parse.urlunsplit(parts._replace(path="/postgres")), name)
         return urllib.parse.urlunsplit(parts._replace(path=f"/{name}"))
     return f"sqlite:///{bench_dir() / f'registry-{size}.sqlite3'}"
 
 
-def _postgres_database_ensure(url: str, name: str) -> None:
+def _postgres_database_ensure(maintenance_url: str, name: str) -> None:
     import psycopg
     from psycopg import sql
 
-    with psycopg.connect(url, autocommit=True) as connection:
+    with psycopg.connect(maintenance_url, autocommit=True) as connection:
         exists = connection.execute(
             "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
         ).fetchone()

@@ -109,7 +109,7 @@ def test_day_and_month_are_swapped_only_into_another_valid_date() -> None:
     assert not applicable(DAY_MONTH_SWAPPED, late) and not applicable(NO_CODICE_FISCALE, late)
 
 
-def test_the_plan_takes_every_kind_in_turn_and_skips_those_that_do_not_apply() -> None:
+def test_the_plan_shares_the_kinds_evenly_and_skips_those_that_do_not_apply() -> None:
     rng = random.Random(11)
     without_code = Record(
         pk=3,
