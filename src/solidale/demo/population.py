@@ -416,7 +416,7 @@ def population_create(*, city: City, count: int, rng: random.Random) -> Populati
     builder = PopulationBuilder(city=city, rng=rng, taken_codes={str(c) for c in taken})
     households: list[HouseholdDraft] = [builder.known_person()] if count else []
     singles: list[Draft] = []
-    unidentified = max(1, count // 100) if count >= 20 else 0
+    unidentified = min(len(UNIDENTIFIED), max(1, count // 200)) if count >= 20 else 0
     singles += [builder.unidentified(i) for i in range(unidentified)]
     singles += [builder.homeless() for _ in range(count // 20)]
     total = 1 + len(singles) if count else 0
