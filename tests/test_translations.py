@@ -20,7 +20,7 @@ from django.core.management import call_command
 
 SOURCE = Path(__file__).resolve().parent.parent / "src" / "solidale"
 CATALOG = Path("locale") / "en" / "LC_MESSAGES" / "django.po"
-PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
+PLACEHOLDER = re.compile(r"%\((\w+)\)[-#0 +]*\d*(?:\.\d+)?[sdifr]")
 
 
 @dataclass
@@ -110,16 +110,26 @@ def test_every_message_is_translated_and_none_is_fuzzy(path: Path) -> None:
     assert fuzzy == [], f"{path}: fuzzy entries {fuzzy}"
 
 
+def _placeholders(text: str) -> set[str]:
+    return set(PLACEHOLDER.findall(text))
+
+
+def placeholders_differ(message: Message) -> bool:
+    """A translation must keep the source's named placeholders (and add none).
+
+    With plurals, the singular may leave out the count (``"one member"``), but the
+    forms together must use exactly the placeholders of ``msgid`` and ``msgid_plural``.
+    """
+    source = _placeholders(message.msgid or "") | _placeholders(message.plural or "")
+    used = [_placeholders(text) for text in message.translations]
+    if message.plural is None:
+        return used != [source]
+    return any(not forms <= source for forms in used) or set().union(*used) != source
+
+
 @pytest.mark.parametrize("path", CATALOGS, ids=lambda p: str(p.relative_to(SOURCE)))
 def test_translations_keep_the_placeholders(path: Path) -> None:
-    wrong = [
-        m.label
-        for m in read_catalog(path)
-        if m.msgid
-        for translation in m.translations
-        if set(PLACEHOLDER.findall(translation))
-        != set(PLACEHOLDER.findall(m.msgid)) | set(PLACEHOLDER.findall(m.plural or ""))
-    ]
+    wrong = [m.label for m in read_catalog(path) if m.msgid and placeholders_differ(m)]
     assert wrong == [], f"{path}: placeholders differ in {wrong}"
 
 
