@@ -25,6 +25,7 @@ run: install
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+	@command -v msgmerge >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; }
 
 lint: install
 	$(BIN)/ruff check .
@@ -36,8 +37,23 @@ typecheck: install
 migrations-check: install
 	SOLIDALE_TESTING=1 $(SOLIDALE) makemigrations --check --dry-run
 
+# The whole suite in one pytest run: unit and view tests, the access matrix, then the
+# end-to-end journeys (Chromium against the real server, built once per run).
 test: install chromium lint typecheck migrations-check
 	SOLIDALE_TESTING=1 $(BIN)/pytest -q
+
+unit: install
+	SOLIDALE_TESTING=1 $(BIN)/pytest -q -m "not e2e"
+
+e2e: install chromium
+	SOLIDALE_TESTING=1 $(BIN)/pytest -q -m e2e
+
+# English catalogs (the gettext sources are Italian): one run from the package root fills
+# every app's locale/ and src/solidale/locale; translate the new entries, then compile.
+messages: install chromium
+	cd src/solidale && for app in */apps.py; do mkdir -p "$$(dirname $$app)/locale"; done
+	cd src/solidale && env -u DJANGO_SETTINGS_MODULE ../../$(BIN)/django-admin makemessages -l en --no-obsolete
+	cd src/solidale && env -u DJANGO_SETTINGS_MODULE ../../$(BIN)/django-admin compilemessages
 
 bench: install
 	$(SOLIDALE) bench

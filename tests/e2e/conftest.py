@@ -3,12 +3,19 @@
 Every test under ``tests/e2e`` is marked ``e2e`` and runs after the rest of the suite:
 Playwright's sync API keeps an asyncio loop running, which Django's ORM refuses to
 share, so the in-process database tests must all be done before the browser starts.
+The server is built in a background thread as soon as collection selects an
+end-to-end test, so migrating, seeding and compressing the static files overlap
+the rest of the suite.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
+import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -21,28 +28,75 @@ E2E_DIR = Path(__file__).parent
 DEMO_PASSWORD = os.environ.get("SOLIDALE_DEMO_PASSWORD", "solidale-demo")
 
 
+@dataclass
+class ServerBuild:
+    """The live server, started in a background thread while the other tests run."""
+
+    server: LiveServer
+    url: str = ""
+    error: BaseException | None = None
+    thread: threading.Thread = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.thread = threading.Thread(target=self._start, name="solidale-e2e-server", daemon=True)
+        self.thread.start()
+
+    def _start(self) -> None:
+        try:
+            self.url = self.server.start()
+        except BaseException as error:  # re-raised in the test thread by wait()
+            self.error = error
+
+    def wait(self) -> str:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.url
+
+    def stop(self) -> None:
+        self.thread.join()
+        self.server.stop()
+        shutil.rmtree(self.server.workdir, ignore_errors=True)
+
+
+SERVER_BUILD = pytest.StashKey[ServerBuild]()
+
+
+def _is_e2e(item: pytest.Item) -> bool:
+    return E2E_DIR in Path(item.path).parents
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    e2e = [item for item in items if E2E_DIR in Path(item.path).parents]
-    for item in e2e:
-        item.add_marker(pytest.mark.e2e)
-    items[:] = [item for item in items if item not in e2e] + e2e
+    for item in items:
+        if _is_e2e(item):
+            item.add_marker(pytest.mark.e2e)
+    items.sort(key=_is_e2e)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if os.environ.get("SOLIDALE_E2E_URL") or not any(map(_is_e2e, session.items)):
+        return
+    workdir = Path(tempfile.mkdtemp(prefix="solidale-e2e-"))
+    session.config.stash[SERVER_BUILD] = ServerBuild(LiveServer(workdir=workdir))
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    build = session.config.stash.get(SERVER_BUILD, None)
+    if build is not None:
+        build.stop()
 
 
 @pytest.fixture(scope="session")
-def live_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def live_server_url(request: pytest.FixtureRequest) -> str:
     """The base URL of the server under test.
 
     ``SOLIDALE_E2E_URL`` points the tests at a server already running with the demo
     city (``make run``), to iterate on a journey without rebuilding the server.
     """
     if os.environ.get("SOLIDALE_E2E_URL"):
-        yield os.environ["SOLIDALE_E2E_URL"].rstrip("/")
-        return
-    server = LiveServer(workdir=tmp_path_factory.mktemp("solidale-e2e"))
-    try:
-        yield server.start()
-    finally:
-        server.stop()
+        return os.environ["SOLIDALE_E2E_URL"].rstrip("/")
+    return request.config.stash[SERVER_BUILD].wait()
 
 
 @pytest.fixture(scope="session")
