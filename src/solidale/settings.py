@@ -272,6 +272,7 @@ LOGGING = {
 }
 
 # --- Solidale --------------------------------------------------------------------
+SOLIDALE_BASE_URL = os.environ.get("SOLIDALE_BASE_URL", "http://127.0.0.1:8000")
 SOLIDALE_SITE_NAME = os.environ.get("SOLIDALE_SITE_NAME", "Solidale — Comune di Massa")
 SOLIDALE_MUNICIPALITY_BELFIORE = os.environ.get("SOLIDALE_MUNICIPALITY_BELFIORE", "F023")
 SOLIDALE_RATE_LIMIT_SEARCH = os.environ.get("SOLIDALE_RATE_LIMIT_SEARCH", "120/60")

@@ -17,4 +17,5 @@ def membership(request: HttpRequest) -> dict[str, Any]:
         "current_membership": user.membership,
         "memberships": list(user.memberships.active().select_related("organization")),
         "nav_entries": entries_for(user.role),
+        "unread_notifications": user.notifications.unread().count(),
     }

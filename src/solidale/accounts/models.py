@@ -109,6 +109,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_citizen = models.BooleanField(_("cittadino"), default=False)
     date_joined = models.DateTimeField(_("iscritto il"), default=timezone.now)
     language = models.CharField(_("lingua"), max_length=5, default="it")
+    notification_email = models.CharField(
+        _("notifiche per e-mail"),
+        max_length=10,
+        choices=[
+            ("immediate", _("subito, una per una")),
+            ("digest", _("riepilogo giornaliero")),
+            ("none", _("nessuna, solo nell'applicazione")),
+        ],
+        default="immediate",
+    )
 
     objects = UserManager()
 

@@ -5,6 +5,7 @@ import json
 from datetime import UTC
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -83,12 +84,16 @@ class AuditEvent(models.Model):
     actor_id = models.BigIntegerField(_("utente"), null=True, blank=True, db_index=True)
     actor_label = models.CharField(_("utente (etichetta)"), max_length=254, blank=True)
     organization_id = models.BigIntegerField(_("organizzazione"), null=True, blank=True)
-    organization_label = models.CharField(_("organizzazione (etichetta)"), max_length=200, blank=True)
+    organization_label = models.CharField(
+        _("organizzazione (etichetta)"), max_length=200, blank=True
+    )
     action = models.CharField(_("azione"), max_length=20, choices=Action.choices, db_index=True)
     object_type = models.CharField(_("tipo di oggetto"), max_length=64, db_index=True)
     object_id = models.CharField(_("id oggetto"), max_length=64, blank=True)
     object_label = models.CharField(_("oggetto"), max_length=200, blank=True)
-    person_id = models.BigIntegerField(_("persona interessata"), null=True, blank=True, db_index=True)
+    person_id = models.BigIntegerField(
+        _("persona interessata"), null=True, blank=True, db_index=True
+    )
     changes = models.JSONField(_("campi modificati"), default=dict, blank=True)
     purpose = models.CharField(_("finalità"), max_length=255, blank=True)
     request_id = models.CharField(_("id richiesta"), max_length=64, blank=True)
@@ -131,7 +136,9 @@ class AuditEvent(models.Model):
             self.purpose,
             self.request_id,
         ]
-        return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+        return json.dumps(
+            payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str
+        )
 
     def compute_hash(self) -> str:
         return hashlib.sha256(f"{self.prev_hash}|{self.content()}".encode()).hexdigest()
@@ -145,7 +152,40 @@ class AuditChainHead(models.Model):
 
     class Meta:
         verbose_name = _("testa della catena di audit")
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="auditchainhead_singleton")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="auditchainhead_singleton")
+        ]
 
     def __str__(self) -> str:
         return f"{self.count} events, last {self.last_hash[:12]}"
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app notice for one user; e-mailed by the task worker after commit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="notifications", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("tipo"), max_length=40)
+    title = models.CharField(_("titolo"), max_length=200)
+    body = models.TextField(_("testo"), blank=True)
+    url = models.CharField(_("collegamento"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("creata il"), default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(_("letta il"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("inviata per e-mail il"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notifica")
+        verbose_name_plural = _("notifiche")
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_user_unread")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,14 +1,18 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from .attention import attention_for
+from .models import Notification
 
 
 @login_required
@@ -51,3 +55,30 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The user's own notifications, newest first (50 per page)."""
+    page = Paginator(request.user.notifications.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "core/notification_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification (``id``) or all of them read, then follow the link or go back."""
+    notifications = request.user.notifications.unread()
+    if request.POST.get("id"):
+        notification = get_object_or_404(request.user.notifications.all(), pk=request.POST["id"])
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=timezone.now()
+        )
+        if notification.url and url_has_allowed_host_and_scheme(
+            notification.url, allowed_hosts=None
+        ):
+            return redirect(notification.url)
+    else:
+        notifications.update(read_at=timezone.now())
+    return redirect("core:notification_list")
