@@ -1,4 +1,4 @@
-""""What needs my attention today": a registry each app contributes to.
+""" "What needs my attention today": a registry each app contributes to.
 
 An app registers a provider in its ``AppConfig.ready``; the landing page asks every
 provider for the current user's items. No app imports another to appear there.

@@ -67,7 +67,9 @@ def audit_record(
         event.prev_hash = head.last_hash
         event.hash = event.compute_hash()
         event.save()
-        AuditChainHead.objects.filter(pk=1).update(last_hash=event.hash, count=models.F("count") + 1)
+        AuditChainHead.objects.filter(pk=1).update(
+            last_hash=event.hash, count=models.F("count") + 1
+        )
     return event
 
 
@@ -104,10 +106,15 @@ def audit_verify(events: Iterable[AuditEvent] | None = None) -> Iterator[ChainPr
     for event in queryset:
         count += 1
         if event.prev_hash != previous:
-            yield ChainProblem(event.pk, "previous hash does not match: a row was removed or inserted")
+            yield ChainProblem(
+                event.pk, "previous hash does not match: a row was removed or inserted"
+            )
         if event.compute_hash() != event.hash:
             yield ChainProblem(event.pk, "content does not match its hash: the row was changed")
         previous = event.hash
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is not None and (head.last_hash != previous or head.count != count):
-        yield ChainProblem(None, f"chain head expects {head.count} rows ending in {head.last_hash[:12]}, found {count}")
+        yield ChainProblem(
+            None,
+            f"chain head expects {head.count} rows ending in {head.last_hash[:12]}, found {count}",
+        )

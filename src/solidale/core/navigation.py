@@ -23,7 +23,9 @@ class NavEntry:
 _entries: list[NavEntry] = []
 
 
-def register(label: str | Promise, url_name: str, roles: set[str] | frozenset[str], order: int = 100) -> None:
+def register(
+    label: str | Promise, url_name: str, roles: set[str] | frozenset[str], order: int = 100
+) -> None:
     if any(entry.url_name == url_name for entry in _entries):
         return
     _entries.append(NavEntry(label, url_name, frozenset(roles), order))
