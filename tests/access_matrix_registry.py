@@ -318,6 +318,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "core:healthz": public(),
     "core:hello": public(),
     "core:accessibility": public(),
+    "core:notification_list": authenticated(),
+    "core:notification_read": authenticated(methods=("POST",), status=302),
     "set_language": public(methods=("POST",), status=302),
     # accounts
     "accounts:login": public(),

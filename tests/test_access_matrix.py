@@ -116,14 +116,22 @@ def _client(personas: Personas, persona: str) -> Client:
     return client
 
 
-def _send(client: Client, endpoint: Endpoint, method: str, path: str, target: Target) -> Response:
+def _send(
+    client: Client, endpoint: Endpoint, method: str, path: str, target: Target, *, htmx: bool
+) -> Response:
+    headers = {"HX-Request": "true"} if htmx else {}
     if method == "GET":
-        return client.get(path, target.query)
+        return client.get(path, target.query, headers=headers)
     if endpoint.api:
         return client.generic(
             method, path, json.dumps(target.payload), content_type="application/json"
         )
-    return client.post(path, target.payload)
+    return client.post(path, target.payload, headers=headers)
+
+
+def _variants(endpoint: Endpoint) -> tuple[bool, ...]:
+    """Pages answer HTMX requests with a partial: both renderings must keep the rules."""
+    return (False,) if endpoint.api else (False, True)
 
 
 def _leaks(response: Response, target: Target) -> list[str]:
@@ -149,44 +157,32 @@ def test_access_matrix(key: str, personas: Personas) -> None:
     methods = (fixed_method,) if fixed_method else endpoint.methods
     failures: list[str] = []
 
-    def expect(persona: str, method: str, ok: bool, response: Response, wanted: str) -> None:
-        if not ok:
-            failures.append(f"{persona} {method} {path}: {response.status_code}, expected {wanted}")
-        leaked = _leaks(response, target) if persona not in endpoint.sees else []
-        if leaked:
-            failures.append(f"{persona} {method} {path} leaks {leaked}")
+    def check(persona: str, method: str, wanted: int | None) -> None:
+        """``wanted`` is the status the persona must get, or None for a refusal."""
+        client = _client(personas, persona)
+        for htmx in _variants(endpoint):
+            response = _send(client, endpoint, method, path, target, htmx=htmx)
+            request = f"{persona} {method} {path}{' (HTMX)' if htmx else ''}"
+            if wanted is None and not _refusal(persona, endpoint, response):
+                failures.append(f"{request}: {response.status_code}, expected a refusal")
+            elif wanted is not None and response.status_code != wanted:
+                failures.append(f"{request}: {response.status_code}, expected {wanted}")
+            leaked = [] if persona in endpoint.sees else _leaks(response, target)
+            if leaked:
+                failures.append(f"{request} leaks {leaked}")
 
     if endpoint.access == "public":
-        response = _send(_client(personas, ANONYMOUS), endpoint, methods[0], path, target)
-        expect(
-            ANONYMOUS,
-            methods[0],
-            response.status_code == endpoint.status,
-            response,
-            str(endpoint.status),
-        )
+        check(ANONYMOUS, methods[0], endpoint.status)
     elif endpoint.access == "authenticated":
-        for persona in (ANONYMOUS, *PERSONAS):
-            response = _send(_client(personas, persona), endpoint, methods[0], path, target)
-            if persona == ANONYMOUS:
-                expect(
-                    persona, methods[0], _refusal(persona, endpoint, response), response, "login"
-                )
-            else:
-                ok = response.status_code == endpoint.status
-                expect(persona, methods[0], ok, response, str(endpoint.status))
+        check(ANONYMOUS, methods[0], None)
+        for persona in PERSONAS:
+            check(persona, methods[0], endpoint.status)
     else:
         for persona in (ANONYMOUS, *PERSONAS):
-            client = _client(personas, persona)
+            admitted = persona in endpoint.sees or persona in endpoint.may_open
             for method in methods:
-                if persona in endpoint.sees or persona in endpoint.may_open:
-                    if method != "GET":
-                        continue
-                    response = _send(client, endpoint, method, path, target)
-                    expect(persona, method, response.status_code == 200, response, "200")
-                else:
-                    response = _send(client, endpoint, method, path, target)
-                    expect(
-                        persona, method, _refusal(persona, endpoint, response), response, "refusal"
-                    )
+                if not admitted:
+                    check(persona, method, None)
+                elif method == "GET":
+                    check(persona, method, 200)
     assert not failures, f"{key}:\n" + "\n".join(failures)
