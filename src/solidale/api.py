@@ -120,10 +120,22 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 
 def _mount_routers() -> None:
+    from solidale.appointments.api import router as appointments_router
+    from solidale.cases.api import router as cases_router
+    from solidale.desk.api import router as desk_router
+    from solidale.network.api import router as network_router
     from solidale.people.api import households_router, persons_router
+    from solidale.referrals.api import router as referrals_router
+    from solidale.tavolo.api import router as tavolo_router
 
     api.add_router("/persons", persons_router)
     api.add_router("/households", households_router)
+    api.add_router("/network", network_router)
+    api.add_router("/desk", desk_router)
+    api.add_router("/appointments", appointments_router)
+    api.add_router("/cases", cases_router)
+    api.add_router("/referrals", referrals_router)
+    api.add_router("/tavolo", tavolo_router)
 
 
 _mount_routers()

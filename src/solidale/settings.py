@@ -67,6 +67,12 @@ INSTALLED_APPS = [
     "solidale.core",
     "solidale.accounts",
     "solidale.people",
+    "solidale.network",
+    "solidale.desk",
+    "solidale.appointments",
+    "solidale.cases",
+    "solidale.referrals",
+    "solidale.tavolo",
     "solidale.demo",
 ]
 

@@ -7,6 +7,12 @@ urlpatterns = [
     path("", include("solidale.core.urls")),
     path("account/", include("solidale.accounts.urls")),
     path("people/", include("solidale.people.urls")),
+    path("network/", include("solidale.network.urls")),
+    path("desk/", include("solidale.desk.urls")),
+    path("appointments/", include("solidale.appointments.urls")),
+    path("cases/", include("solidale.cases.urls")),
+    path("referrals/", include("solidale.referrals.urls")),
+    path("tavolo/", include("solidale.tavolo.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

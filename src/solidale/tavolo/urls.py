@@ -1,0 +1,4 @@
+from django.urls import URLPattern
+
+app_name = "tavolo"
+urlpatterns: list[URLPattern] = []
