@@ -12,11 +12,13 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.http import HttpRequest, HttpResponse
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, path, reverse
 
 from conftest import Personas
 from solidale.api import api
@@ -78,13 +80,28 @@ def api_operations() -> set[str]:
     }
 
 
+def undeclared_endpoints() -> list[str]:
+    return sorted((set(url_patterns()) | api_operations()) - set(ENDPOINTS))
+
+
 def test_every_url_pattern_and_api_operation_is_declared() -> None:
-    existing = set(url_patterns()) | api_operations()
-    undeclared = sorted(existing - set(ENDPOINTS))
+    undeclared = undeclared_endpoints()
     assert not undeclared, (
         "These endpoints are not declared in tests/access_matrix_registry.py; say who may "
         "reach them: " + ", ".join(undeclared)
     )
+
+
+def test_a_new_page_fails_the_matrix_until_it_is_declared() -> None:
+    from solidale import urls
+
+    def new_page(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("new")
+
+    extended = ModuleType("urls_with_a_new_page")
+    extended.urlpatterns = [*urls.urlpatterns, path("nuova/", new_page, name="new_page")]  # type: ignore[attr-defined]
+    with override_settings(ROOT_URLCONF=extended):
+        assert undeclared_endpoints() == ["new_page"]
 
 
 def test_the_registry_declares_no_endpoint_that_does_not_exist() -> None:
