@@ -133,10 +133,10 @@ def test_the_page_has_a_fixed_number_of_queries(login, personas, django_assert_n
     client = login(personas.coordinator)
     _events_of(personas.social_worker, count=3)
     # session, user, current membership, the switcher's memberships, count, page
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(URL)
     _events_of(personas.social_worker, count=80)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         client.get(URL)
 
 

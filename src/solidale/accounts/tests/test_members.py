@@ -262,7 +262,7 @@ def test_the_member_list_has_a_fixed_number_of_queries(
 ) -> None:
     client = login(personas.association_admin)
     # session, user, current membership, the switcher's memberships, the members
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get(reverse("accounts:member_list"))
     for index in range(15):
         member_invite(
@@ -273,6 +273,6 @@ def test_the_member_list_has_a_fixed_number_of_queries(
             role=Role.VOLUNTEER,
             site_url="http://testserver",
         )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         response = client.get(reverse("accounts:member_list"))
     assert len(response.context["members"]) == 18
