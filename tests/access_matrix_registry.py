@@ -409,3 +409,27 @@ ENDPOINTS: dict[str, Endpoint] = {
         build_household, methods=("PATCH",), api=True
     ),
 }
+
+
+def _collect_app_registries() -> None:
+    """Each domain app declares its endpoints in ``tests/access_matrix_<app>.py``.
+
+    Such a module defines ``ENDPOINTS: dict[str, Endpoint]`` built with ``public``,
+    ``authenticated`` and ``scoped`` from this module; it is found and merged here, so
+    apps written in parallel never edit the same file. A key declared twice is an error.
+    """
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    for module_info in pkgutil.iter_modules([str(Path(__file__).parent)]):
+        if not module_info.name.startswith("access_matrix_") or module_info.name == "access_matrix_registry":
+            continue
+        module = importlib.import_module(f"tests.{module_info.name}")
+        clashes = ENDPOINTS.keys() & module.ENDPOINTS.keys()
+        if clashes:
+            raise RuntimeError(f"{module_info.name} declares endpoints already declared: {sorted(clashes)}")
+        ENDPOINTS.update(module.ENDPOINTS)
+
+
+_collect_app_registries()
