@@ -133,7 +133,7 @@ def person_search(*, user: User | AnonymousUser, query: str, limit: int = 20) ->
         return (value, -pk)
 
     ranked = sorted(candidate_ids.items(), key=score, reverse=True)[:limit]
-    persons = Person.objects.select_related("neighbourhood").in_bulk([pk for pk, _names in ranked])
+    persons = Person.objects.in_bulk([pk for pk, _names in ranked])
     return [persons[pk] for pk, _names in ranked if pk in persons]
 
 
@@ -155,7 +155,7 @@ def person_list_recent(
         .values_list("person_id", flat=True)
         .distinct()[offset : offset + limit]
     )
-    persons = Person.objects.visible_to(user).select_related("neighbourhood").in_bulk(ids)
+    persons = Person.objects.visible_to(user).in_bulk(ids)
     return [persons[pk] for pk in ids if pk in persons]
 
 
