@@ -17,7 +17,12 @@ from solidale.people.permissions import (
     person_visible_fields,
     persons_visible_to,
 )
-from solidale.people.services import household_member_end, person_link_close, person_link_open, person_merge
+from solidale.people.services import (
+    household_member_end,
+    person_link_close,
+    person_link_open,
+    person_merge,
+)
 
 from .factories import make_household, make_person
 
@@ -42,7 +47,11 @@ def test_the_registering_organization_sees_the_person_and_others_do_not(personas
 def test_a_link_opens_and_closing_it_closes_the_view(personas):
     person = make_person(personas.desk_operator)
     link = person_link_open(
-        actor=None, person=person, organization=personas.cooperative, reason=LinkReason.REFERRAL, source="ref:1"
+        actor=None,
+        person=person,
+        organization=personas.cooperative,
+        reason=LinkReason.REFERRAL,
+        source="ref:1",
     )
     assert persons_visible_to(personas.association_operator).filter(pk=person.pk).exists()
     assert not persons_visible_to(personas.volunteer).filter(pk=person.pk).exists()
@@ -87,18 +96,28 @@ def test_each_reason_opens_only_its_fieldsets(personas, reason, expected):
 
 def test_a_program_link_sees_no_contacts_or_codice_fiscale(personas):
     person = make_person(personas.desk_operator)
-    person_link_open(actor=None, person=person, organization=personas.cooperative, reason=LinkReason.PROGRAM)
+    person_link_open(
+        actor=None, person=person, organization=personas.cooperative, reason=LinkReason.PROGRAM
+    )
 
     fields = person_visible_fields(personas.association_operator, person)
 
     assert {"given_name", "family_name"} <= fields
-    assert not fields & {"phone", "email", "codice_fiscale", "accessibility_notes", "residence_address"}
+    assert not fields & {
+        "phone",
+        "email",
+        "codice_fiscale",
+        "accessibility_notes",
+        "residence_address",
+    }
 
 
 def test_reasons_add_up(personas):
     person = make_person(personas.desk_operator)
     for reason in (LinkReason.PROGRAM, LinkReason.REFERRAL):
-        person_link_open(actor=None, person=person, organization=personas.cooperative, reason=reason)
+        person_link_open(
+            actor=None, person=person, organization=personas.cooperative, reason=reason
+        )
 
     assert person_fieldsets_for(personas.association_operator, person) == {
         FieldSet.IDENTITY,
@@ -117,7 +136,9 @@ def test_an_outsider_has_no_fieldsets(personas):
 def test_households_are_visible_through_a_current_visible_member(personas):
     person = make_person(personas.desk_operator)
     household = make_household(personas.desk_operator, (person, "head"))
-    person_link_open(actor=None, person=person, organization=personas.cooperative, reason=LinkReason.PROGRAM)
+    person_link_open(
+        actor=None, person=person, organization=personas.cooperative, reason=LinkReason.PROGRAM
+    )
 
     assert get_household_for_user(personas.association_operator, household.pk) == household
     with pytest.raises(Http404):
@@ -142,7 +163,9 @@ def test_the_access_log_is_for_coordinators_and_org_admins_who_see_the_person(pe
     assert can_view_person_access_log(personas.coordinator, person)
     assert not can_view_person_access_log(personas.desk_operator, person)
     assert not can_view_person_access_log(personas.association_admin, person)
-    person_link_open(actor=None, person=person, organization=personas.cooperative, reason=LinkReason.PROGRAM)
+    person_link_open(
+        actor=None, person=person, organization=personas.cooperative, reason=LinkReason.PROGRAM
+    )
     assert can_view_person_access_log(personas.association_admin, person)
     assert not can_view_person_access_log(personas.association_operator, person)
 
