@@ -14,6 +14,7 @@ from solidale.people.models import Consent, Household, Person, PersonLink
 
 from .bulk import DEFAULT_CHUNK, BulkResult, bulk_registry_create
 from .city import DEMO_LOGINS, ORGANIZATIONS, City, city_create, demo_password
+from .domain_seeds import domain_seeds_run
 from .population import KNOWN_CODICE_FISCALE, PopulationSummary, population_create
 
 DEFAULT_DEMO_PERSONS = 2000
@@ -50,6 +51,8 @@ def seed(
     rng = random.Random(random_seed)  # noqa: S311 (demo data, not secrets)
     city = city_create(rng=rng, password=demo_password())
     population = population_create(city=city, count=demo_persons, rng=rng) if demo_persons else None
+    if demo_persons:
+        domain_seeds_run(city=city, rng=rng)
     bulk = None
     if bulk_persons:
         # A second bulk run on the same database draws other rows, still deterministically.
