@@ -86,6 +86,21 @@ def get_person_for_user(user: AnyUser, pk: Any) -> Person:
     )
 
 
+def merged_record_target_for_user(user: AnyUser, pk: Any) -> Person | None:
+    """For the id of a merged record: the record it now lives in, if the user may see it."""
+    target_id = Person.objects.filter(pk=pk).values_list("merged_into_id", flat=True).first()
+    for _hop in range(10):
+        if target_id is None:
+            return None
+        person = persons_visible_to(user).filter(pk=target_id).first()
+        if person is not None:
+            return person
+        target_id = (
+            Person.objects.filter(pk=target_id).values_list("merged_into_id", flat=True).first()
+        )
+    return None
+
+
 def households_visible_to(user: AnyUser) -> Any:
     """Households registered by the user's organization or with a current member it sees."""
     membership = getattr(user, "membership", None) if user.is_authenticated else None

@@ -408,7 +408,11 @@ def test_a_coordinator_merges_with_a_comparison_and_undoes(personas, login, gius
     assert merged.status_code == 302
     duplicate.refresh_from_db()
     assert duplicate.merged_into == giuseppina
-    assert client.get(reverse("people:detail", args=[duplicate.pk])).status_code == 404
+    moved_on = client.get(reverse("people:detail", args=[duplicate.pk]))
+    assert moved_on.url == reverse("people:detail", args=[giuseppina.pk])
+    outsider = login(personas.outsider).get(reverse("people:detail", args=[duplicate.pk]))
+    assert outsider.status_code == 404
+    client = login(personas.coordinator)
     merge = giuseppina.merges_kept.get()
     assert "Giuseppina" in client.get(reverse("people:merge_list")).text
     client.post(reverse("people:merge_undo", args=[merge.pk]))

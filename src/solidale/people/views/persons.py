@@ -39,6 +39,7 @@ from ..permissions import (
     can_use_registry,
     can_view_person_access_log,
     get_person_for_user,
+    merged_record_target_for_user,
     person_fieldsets_for,
     persons_visible_to,
 )
@@ -293,7 +294,14 @@ def _sections(person: Person, allowed: set[str]) -> list[Section]:
 @login_required
 @require_GET
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(request.user, pk)
+    try:
+        person = get_person_for_user(request.user, pk)
+    except Http404:
+        kept = merged_record_target_for_user(request.user, pk)
+        if kept is None:
+            raise
+        messages.info(request, _("Quella scheda è stata unita a questa."))
+        return redirect("people:detail", pk=kept.pk)
     person_view(actor=request.user, person=person, purpose=request.GET.get("purpose", "")[:255])
     allowed = person_fieldsets_for(request.user, person)
     membership = (
