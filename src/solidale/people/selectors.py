@@ -92,8 +92,9 @@ def person_search(*, user: User | AnonymousUser, query: str, limit: int = 20) ->
         for pk, family, given in rows:
             candidate_ids.setdefault(pk, (family, given))
 
+    code = clean_codice_fiscale(query)
+    only_code = looks_like_codice_fiscale(query) and any(ch.isdigit() for ch in code)
     if looks_like_codice_fiscale(query):
-        code = clean_codice_fiscale(query)
         rows = list(
             visible.filter(**_prefix_range("codice_fiscale", code)).values_list(
                 "pk", "family_norm", "given_norm"
@@ -101,7 +102,7 @@ def person_search(*, user: User | AnonymousUser, query: str, limit: int = 20) ->
         )
         collect(rows)
         exact_code.update(pk for pk, _family, _given in rows)
-    for block in _name_blocks(query):
+    for block in [] if only_code else _name_blocks(query):
         if len(candidate_ids) >= SEARCH_CANDIDATES:
             break
         collect(
@@ -110,7 +111,7 @@ def person_search(*, user: User | AnonymousUser, query: str, limit: int = 20) ->
             ]
         )
     text = normalize(query)
-    if text and len(candidate_ids) < SEARCH_CANDIDATES:
+    if text and not only_code and len(candidate_ids) < SEARCH_CANDIDATES:
         alias_people = PersonAlias.objects.filter(**_prefix_range("alias_norm", text)).values(
             "person_id"
         )

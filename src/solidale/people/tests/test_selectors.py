@@ -77,6 +77,15 @@ def test_search_finds_a_codice_fiscale_and_its_prefix(personas, registry):
     )
 
 
+def test_a_codice_fiscale_query_runs_no_name_queries(personas, registry):
+    code = registry["esposito"].codice_fiscale
+    with CaptureQueriesContext(connection) as captured:
+        found = person_search(user=personas.desk_operator, query=code)
+
+    assert found == [registry["esposito"]]
+    assert len(captured.captured_queries) == 2
+
+
 def test_search_finds_an_alias(personas, registry):
     alias_add(actor=personas.desk_operator, person=registry["esposito"], alias="Nannina")
 
