@@ -2,7 +2,11 @@
 
 ``tests/test_access_matrix.py`` enumerates every URL pattern of the project and every
 operation of the HTTP API, and fails while one of them is missing from ``ENDPOINTS``.
-A domain app that adds a page or an API operation declares it here, in one line::
+A domain app declares its pages and API operations in its own module,
+``tests/access_matrix_<app>.py``, holding ``ENDPOINTS: dict[str, Endpoint]`` built with
+``public``, ``authenticated`` and ``scoped`` from this module; every such module is found
+and merged here (a key declared twice is an error), so apps written in parallel never
+edit the same file::
 
     "cases:detail": scoped(build_case, sees=CASE_TEAM),
     "GET /api/v1/cases/{case_id}": scoped(build_case, sees=CASE_TEAM, api=True),
@@ -28,9 +32,12 @@ Keys are URL names with their namespace (``"people:detail"``) for pages and
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from codicefiscale import codicefiscale
@@ -412,23 +419,15 @@ ENDPOINTS: dict[str, Endpoint] = {
 
 
 def _collect_app_registries() -> None:
-    """Each domain app declares its endpoints in ``tests/access_matrix_<app>.py``.
-
-    Such a module defines ``ENDPOINTS: dict[str, Endpoint]`` built with ``public``,
-    ``authenticated`` and ``scoped`` from this module; it is found and merged here, so
-    apps written in parallel never edit the same file. A key declared twice is an error.
-    """
-    import importlib
-    import pkgutil
-    from pathlib import Path
-
+    """Merge the ``ENDPOINTS`` of every ``tests/access_matrix_<app>.py`` (see the docstring)."""
     for module_info in pkgutil.iter_modules([str(Path(__file__).parent)]):
-        if not module_info.name.startswith("access_matrix_") or module_info.name == "access_matrix_registry":
+        name = module_info.name
+        if not name.startswith("access_matrix_") or name == "access_matrix_registry":
             continue
-        module = importlib.import_module(f"tests.{module_info.name}")
+        module = importlib.import_module(f"tests.{name}")
         clashes = ENDPOINTS.keys() & module.ENDPOINTS.keys()
         if clashes:
-            raise RuntimeError(f"{module_info.name} declares endpoints already declared: {sorted(clashes)}")
+            raise RuntimeError(f"{name} declares endpoints already declared: {sorted(clashes)}")
         ENDPOINTS.update(module.ENDPOINTS)
 
 
