@@ -44,6 +44,7 @@ from codicefiscale import codicefiscale
 
 from solidale.accounts.models import ApiToken, Role
 from solidale.accounts.services import membership_add, user_create
+from solidale.core.notifications import notify
 from solidale.people import services as people
 from solidale.people.models import HouseholdMember, Person
 
@@ -276,6 +277,18 @@ def build_merge(personas: Personas) -> Target:
     return Target(kwargs={"pk": merge.pk}, secrets=(*target.secrets, "Zanobeti"))
 
 
+def build_notification(personas: Personas) -> Target:
+    """A notification to the social worker about a Comune person: theirs alone."""
+    person = comune_person(personas)
+    (notification,) = notify(
+        users=[personas.social_worker],
+        kind="referral",
+        title=f"Nuova segnalazione per {FAMILY_NAME} {GIVEN_NAME}",
+        url=f"/people/{person.pk}/",
+    )
+    return Target(payload={"id": notification.pk}, secrets=(FAMILY_NAME, GIVEN_NAME))
+
+
 def build_new_person_payload(personas: Personas) -> Target:
     return Target(payload={"given_name": "Nuova", "family_name": "Persona", "is_identified": True})
 
@@ -325,8 +338,14 @@ ENDPOINTS: dict[str, Endpoint] = {
     "core:healthz": public(),
     "core:hello": public(),
     "core:accessibility": public(),
-    "core:notification_list": authenticated(),
-    "core:notification_read": authenticated(methods=("POST",), status=302),
+    "core:notification_list": scoped(
+        build_notification,
+        sees=frozenset({"social_worker"}),
+        may_open=frozenset(PERSONAS) - {"social_worker"},
+    ),
+    "core:notification_read": scoped(
+        build_notification, sees=frozenset({"social_worker"}), methods=("POST",)
+    ),
     "set_language": public(methods=("POST",), status=302),
     # accounts
     "accounts:login": public(),
