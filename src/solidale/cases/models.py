@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from solidale.accounts.models import Organization
 from solidale.core.models import TimeStampedModel
+from solidale.desk.models import Access
 from solidale.people.models import Household, Person
 
 
@@ -98,6 +99,10 @@ class Case(TimeStampedModel):
         _("promemoria di verifica inviato per il"), null=True, blank=True, editable=False
     )
 
+    accesses = models.ManyToManyField(
+        Access, verbose_name=_("accessi collegati"), through="CaseAccess", related_name="cases"
+    )
+
     objects = CaseQuerySet.as_manager()
 
     class Meta:
@@ -128,6 +133,28 @@ class Case(TimeStampedModel):
     @property
     def is_open(self) -> bool:
         return self.status == CaseStatus.OPEN
+
+
+class CaseAccess(models.Model):
+    """An access (desk contact) the case came from or that belongs to it."""
+
+    case = models.ForeignKey(Case, related_name="access_links", on_delete=models.CASCADE)
+    access = models.ForeignKey(Access, related_name="case_links", on_delete=models.PROTECT)
+    linked_at = models.DateTimeField(default=timezone.now)
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, related_name="+", null=True, on_delete=models.SET_NULL
+    )
+
+    class Meta:
+        ordering = ["linked_at", "id"]
+        verbose_name = _("accesso collegato")
+        verbose_name_plural = _("accessi collegati")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "access"], name="caseaccess_once_per_case")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ← {self.access_id}"
 
 
 class TeamRole(models.TextChoices):
