@@ -6,3 +6,23 @@ class CasesConfig(AppConfig):
     name = "solidale.cases"
     label = "cases"
     verbose_name = _("Cartella sociale")
+
+    def ready(self) -> None:
+        from solidale.accounts.models import Role
+        from solidale.core import attention, timeline
+        from solidale.core.navigation import register
+
+        from . import permissions  # noqa: F401  (registers the rules permissions)
+        from .selectors import attention_items, timeline_entries
+
+        register(
+            _("Le mie cartelle"),
+            "cases:mine",
+            {Role.SOCIAL_WORKER, Role.COORDINATOR, Role.ORG_OPERATOR, Role.ORG_ADMIN},
+            order=30,
+        )
+        register(_("Carichi di lavoro"), "cases:caseload", {Role.COORDINATOR}, order=31)
+        timeline.register("cases", timeline_entries)
+        attention.register(
+            "cases.follow_ups", _("Cartelle sociali: scadenze e verifiche"), attention_items
+        )
