@@ -160,9 +160,7 @@ def assessment_comparison(
 def timeline_entries(user: Any, person_ids: list[int]) -> Iterable[TimelineEntry]:
     """Case events, interventions and notes of the cases this user sees, for these persons."""
     cases = cases_visible_to(user).filter(person_id__in=person_ids)
-    organization = {
-        case_id: name for case_id, name in cases.values_list("pk", "organization__name")
-    }
+    organization: dict[int, str] = dict(cases.values_list("pk", "organization__name"))
     if not organization:
         return []
     entries: list[TimelineEntry] = []
