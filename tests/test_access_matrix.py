@@ -60,23 +60,35 @@ def _walk(
             yield name, Route(route, converters), entry.callback
 
 
-def _is_api_operation(callback: Any) -> bool:
-    """django-ninja serves each API path through a PathView: those are covered as operations."""
-    return getattr(callback, "__qualname__", "").startswith("PathView.")
+def _openapi_path(route: str) -> str:
+    """``api/v1/persons/<int:person_id>`` as the OpenAPI schema writes it."""
+    return "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", route)
+
+
+def _api_paths() -> dict[str, list[str]]:
+    return {route: list(ops) for route, ops in api.get_openapi_schema()["paths"].items()}
 
 
 def url_patterns() -> dict[str, Route]:
+    """Every URL pattern by name, but the API operations the schema lists (checked as such).
+
+    An operation left out of the schema (``include_in_schema=False``) stays here, so it
+    must be declared too.
+    """
+    schema_paths = _api_paths()
     return {
         name: route
         for name, route, callback in _walk(get_resolver().url_patterns)
-        if not _is_api_operation(callback)
+        if not (
+            getattr(callback, "__qualname__", "").startswith("PathView.")
+            and _openapi_path(route.route) in schema_paths
+        )
     }
 
 
 def api_operations() -> set[str]:
-    paths = api.get_openapi_schema()["paths"]
     return {
-        f"{method.upper()} {path}" for path, operations in paths.items() for method in operations
+        f"{method.upper()} {route}" for route, methods in _api_paths().items() for method in methods
     }
 
 
