@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 os.environ.setdefault("SOLIDALE_TESTING", "1")
 os.environ.setdefault("SOLIDALE_AXES_ENABLED", "0")
 
-import pytest  # noqa: E402
+import pytest
+from django.test import Client
 
-from solidale.accounts.models import Membership, Organization, Role, User  # noqa: E402
-from solidale.accounts.services import membership_add, organization_create, user_create  # noqa: E402
+from solidale.accounts.models import Membership, Organization, Role, User
+from solidale.accounts.services import membership_add, organization_create, user_create
 
-PASSWORD = "Solidale-test-2026!"
+PASSWORD = "Solidale-test-2026!"  # noqa: S105 (the personas' test password)
 
 
 @dataclass
@@ -37,26 +39,43 @@ class Personas:
         return {
             name: getattr(self, name)
             for name in (
-                "social_worker", "desk_operator", "coordinator", "association_operator",
-                "association_admin", "volunteer", "housing_officer", "outsider", "viewer",
+                "social_worker",
+                "desk_operator",
+                "coordinator",
+                "association_operator",
+                "association_admin",
+                "volunteer",
+                "housing_officer",
+                "outsider",
+                "viewer",
             )
         }
 
 
 def _user(email: str, name: str, organization: Organization | None, role: str | None) -> User:
-    user = user_create(actor=None, email=email, full_name=name, password=PASSWORD, is_citizen=organization is None)
+    user = user_create(
+        actor=None, email=email, full_name=name, password=PASSWORD, is_citizen=organization is None
+    )
     if organization is not None and role is not None:
         membership_add(actor=None, user=user, organization=organization, role=role)
     return user
 
 
 def build_personas() -> Personas:
-    comune = organization_create(actor=None, name="Comune di Massa — Servizi Sociali", kind=Organization.Kind.COMUNE)
+    comune = organization_create(
+        actor=None, name="Comune di Massa — Servizi Sociali", kind=Organization.Kind.COMUNE
+    )
     cooperative = organization_create(
-        actor=None, name="Cooperativa Sociale Il Ponte", kind=Organization.Kind.ETS, runts_number="RUNTS-0001"
+        actor=None,
+        name="Cooperativa Sociale Il Ponte",
+        kind=Organization.Kind.ETS,
+        runts_number="RUNTS-0001",
     )
     other = organization_create(
-        actor=None, name="Associazione Altrove", kind=Organization.Kind.ETS, runts_number="RUNTS-0002"
+        actor=None,
+        name="Associazione Altrove",
+        kind=Organization.Kind.ETS,
+        runts_number="RUNTS-0002",
     )
     agency = organization_create(actor=None, name="ERP Massa Carrara", kind=Organization.Kind.ERP)
     return Personas(
@@ -64,10 +83,16 @@ def build_personas() -> Personas:
         cooperative=cooperative,
         other_association=other,
         housing_agency=agency,
-        social_worker=_user("assistente@test.invalid", "Anna Assistente", comune, Role.SOCIAL_WORKER),
+        social_worker=_user(
+            "assistente@test.invalid", "Anna Assistente", comune, Role.SOCIAL_WORKER
+        ),
         desk_operator=_user("sportello@test.invalid", "Sara Sportello", comune, Role.DESK_OPERATOR),
-        coordinator=_user("coordinatore@test.invalid", "Carlo Coordinatore", comune, Role.COORDINATOR),
-        association_operator=_user("operatore@ponte.invalid", "Olga Operatrice", cooperative, Role.ORG_OPERATOR),
+        coordinator=_user(
+            "coordinatore@test.invalid", "Carlo Coordinatore", comune, Role.COORDINATOR
+        ),
+        association_operator=_user(
+            "operatore@ponte.invalid", "Olga Operatrice", cooperative, Role.ORG_OPERATOR
+        ),
         association_admin=_user("admin@ponte.invalid", "Aldo Admin", cooperative, Role.ORG_ADMIN),
         volunteer=_user("volontario@ponte.invalid", "Vera Volontaria", cooperative, Role.VOLUNTEER),
         housing_officer=_user("casa@erp.invalid", "Ettore Erp", agency, Role.HOUSING_OFFICER),
@@ -83,10 +108,10 @@ def personas(db: None) -> Personas:
 
 
 @pytest.fixture
-def login(client):  # type: ignore[no-untyped-def]
+def login(client: Client) -> Callable[[User], Client]:
     """``login(user)`` logs the test client in as ``user`` and returns the client."""
 
-    def _login(user: User):  # type: ignore[no-untyped-def]
+    def _login(user: User) -> Client:
         client.force_login(user)
         return client
 
