@@ -6,3 +6,16 @@ class ReferralsConfig(AppConfig):
     name = "solidale.referrals"
     label = "referrals"
     verbose_name = _("Invii tra organizzazioni")
+
+    def ready(self) -> None:
+        from solidale.core import attention, timeline
+        from solidale.core.navigation import register
+
+        from .permissions import REFERRAL_ROLES, STATS_ROLES
+        from .providers import attention_items, timeline_entries
+
+        register(_("Invii ricevuti"), "referrals:inbox", REFERRAL_ROLES, order=40)
+        register(_("Invii fatti"), "referrals:outbox", REFERRAL_ROLES, order=41)
+        register(_("Statistiche degli invii"), "referrals:stats", STATS_ROLES, order=42)
+        timeline.register("referrals", timeline_entries)
+        attention.register("referrals.inbox", _("Invii da accettare"), attention_items)
