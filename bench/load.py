@@ -15,10 +15,12 @@ import random
 import re
 import subprocess
 import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .corruption import typo
 from .stats import LoadResult
@@ -26,6 +28,13 @@ from .stats import LoadResult
 LOCUSTFILE = Path(__file__).with_name("locustfile.py")
 TARGETS = {"hello": "/hello", "search": "/people/?q=…", "api": "/api/v1/persons?q=…"}
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken"\s+value="([^"]+)"')
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Stop at the login's redirect: only its session cookie is needed."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -37,7 +46,7 @@ class Credentials:
 def login(base_url: str, email: str, password: str) -> str:
     """Log in through the real login form; return the session cookie's value."""
     jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
     with opener.open(f"{base_url}/account/login/", timeout=30) as response:
         page = response.read().decode()
     match = _CSRF_INPUT.search(page)
@@ -49,8 +58,11 @@ def login(base_url: str, email: str, password: str) -> str:
     request = urllib.request.Request(  # noqa: S310 (the loopback server we started)
         f"{base_url}/account/login/", data=form, headers={"Referer": base_url}
     )
-    with opener.open(request, timeout=30):
-        pass
+    try:
+        opener.open(request, timeout=30).close()
+    except urllib.error.HTTPError as answer:  # the 302 to the landing page: the cookie is set
+        if answer.code != 302:
+            raise
     session = next((c.value for c in jar if c.name == "sessionid"), None)
     if not session:
         raise RuntimeError(f"login as {email} failed (no session cookie)")
