@@ -910,6 +910,7 @@ def private_root() -> Path:
 @transaction.atomic
 def document_upload(*, actor: Any, case: Case, title: str, upload: Any) -> Document:
     """Store a document privately under a random name, after checking its content and size."""
+    _require_open(case)
     size = int(upload.size)
     if size > MAX_DOCUMENT_BYTES:
         raise DomainError(_("Il file supera i 10 MB."), field="file")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import households, merges, persons
+from .views import households, merges, persons, timeline
 
 app_name = "people"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("claim/", persons.person_claim_view, name="claim"),
     path("<int:pk>/", persons.person_detail, name="detail"),
     path("<int:pk>/edit/", persons.person_update_view, name="update"),
+    path("<int:pk>/timeline/", timeline.person_timeline, name="timeline"),
     path("<int:pk>/aliases/new/", persons.alias_add_view, name="alias_add"),
     path("<int:pk>/identifiers/new/", persons.identifier_add_view, name="identifier_add"),
     path("<int:pk>/consents/new/", persons.consent_add_view, name="consent_add"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("households/new/", households.household_create_view, name="household_create"),
     path("households/<int:pk>/", households.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", households.household_update_view, name="household_update"),
+    path("households/<int:pk>/timeline/", timeline.household_timeline, name="household_timeline"),
     path(
         "households/<int:pk>/members/new/",
         households.household_member_add_view,
