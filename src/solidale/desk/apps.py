@@ -6,3 +6,19 @@ class DeskConfig(AppConfig):
     name = "solidale.desk"
     label = "desk"
     verbose_name = _("Segretariato Sociale")
+
+    def ready(self) -> None:
+        from solidale.core import attention, timeline
+        from solidale.core.navigation import register
+
+        from . import permissions  # noqa: F401  (registers the rules permissions)
+        from .permissions import DESK_ROLES
+        from .selectors import attention_items, timeline_entries
+
+        register(_("Accoglienza"), "desk:intake", DESK_ROLES, order=10)
+        register(_("Contatti"), "desk:access_list", DESK_ROLES, order=11)
+        register(_("Triage"), "desk:triage", DESK_ROLES, order=12)
+        timeline.register("desk", timeline_entries)
+        attention.register(
+            "desk.follow_ups", _("Accoglienza: ricontatti e triage"), attention_items
+        )
