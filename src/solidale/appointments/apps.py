@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -6,3 +8,16 @@ class AppointmentsConfig(AppConfig):
     name = "solidale.appointments"
     label = "appointments"
     verbose_name = _("Appuntamenti")
+
+    def ready(self) -> None:
+        from solidale.accounts.models import REGISTRY_ROLES
+        from solidale.core import attention, navigation, timeline
+
+        from . import permissions  # noqa: F401  (registers the rules permissions)
+        from .providers import my_appointments_today, timeline_entries
+
+        navigation.register(_("Appuntamenti"), "appointments:index", REGISTRY_ROLES, order=15)
+        # The heading stays lazy so that it follows the language of each request.
+        heading = cast(str, _("I miei appuntamenti di oggi"))
+        attention.register("appointments.today", heading, my_appointments_today)
+        timeline.register("appointments", timeline_entries)
