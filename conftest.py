@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 
 os.environ.setdefault("SOLIDALE_TESTING", "1")
 os.environ.setdefault("SOLIDALE_AXES_ENABLED", "0")
+# Uploaded files of the tests (private case documents) go to a throwaway folder, never var/.
+os.environ.setdefault("SOLIDALE_MEDIA_ROOT", tempfile.mkdtemp(prefix="solidale-test-media-"))
 
 import pytest
 from django.test import Client
