@@ -18,4 +18,4 @@ class ReferralsConfig(AppConfig):
         register(_("Invii fatti"), "referrals:outbox", REFERRAL_ROLES, order=41)
         register(_("Statistiche degli invii"), "referrals:stats", STATS_ROLES, order=42)
         timeline.register("referrals", timeline_entries)
-        attention.register("referrals.inbox", _("Invii da accettare"), attention_items)
+        attention.register("referrals.inbox", str(_("Invii da accettare")), attention_items)

@@ -39,7 +39,14 @@ class ServiceFilterForm(AccessibleForm):
 
 
 class ReferralForm(AccessibleForm):
-    service = forms.IntegerField(label=_("Servizio"), widget=forms.HiddenInput)
+    service = forms.IntegerField(
+        label=_("Servizio"),
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("Scegli un servizio dall'elenco."),
+            "invalid": _("Scegli un servizio dall'elenco."),
+        },
+    )
     need = forms.ModelChoiceField(
         label=_("Area di bisogno"),
         queryset=NeedCategory.objects.filter(is_active=True),

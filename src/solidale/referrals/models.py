@@ -8,6 +8,8 @@ two operators racing on the same referral can never both win.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -69,7 +71,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
     def open(self) -> ReferralQuerySet:
         return self.exclude(status__in=CLOSED_STATUSES)
 
-    def overdue(self, now: object = None) -> ReferralQuerySet:
+    def overdue(self, now: datetime | None = None) -> ReferralQuerySet:
         """Sent and not yet accepted or declined past the target time."""
         return self.filter(status=ReferralStatus.SENT, accept_due_at__lt=now or timezone.now())
 
@@ -164,9 +166,7 @@ class Referral(models.Model):
     legal_basis = models.CharField(
         _("base giuridica"), max_length=20, choices=Consent.LegalBasis.choices, blank=True
     )
-    consent_override_reason = models.TextField(
-        _("motivo della deroga al consenso"), blank=True
-    )
+    consent_override_reason = models.TextField(_("motivo della deroga al consenso"), blank=True)
     consent_overridden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("deroga autorizzata da"),
@@ -247,9 +247,7 @@ class Referral(models.Model):
             ),
         ]
         indexes = [
-            models.Index(
-                fields=["receiver_organization", "-sent_at"], name="referral_inbox"
-            ),
+            models.Index(fields=["receiver_organization", "-sent_at"], name="referral_inbox"),
             models.Index(fields=["sender_organization", "-sent_at"], name="referral_outbox"),
             models.Index(
                 fields=["status", "accept_due_at"],

@@ -31,9 +31,7 @@ def timeline_entries(user: Any, person_ids: list[int]) -> Iterable[TimelineEntry
         ReferralEvent.objects.filter(
             referral__in=referrals_visible_to(user).filter(person_id__in=person_ids)
         )
-        .select_related(
-            "referral__service", "referral__receiver_organization", "organization"
-        )
+        .select_related("referral__service", "referral__receiver_organization", "organization")
         .order_by("-at", "-id")[:200]
     )
     entries = []
@@ -75,7 +73,9 @@ def attention_items(user: Any) -> list[AttentionItem]:
     items = []
     for referral in waiting:
         overdue = referral.accept_due_at < now
-        due = formats.date_format(timezone.localtime(referral.accept_due_at), "SHORT_DATETIME_FORMAT")
+        due = formats.date_format(
+            timezone.localtime(referral.accept_due_at), "SHORT_DATETIME_FORMAT"
+        )
         items.append(
             AttentionItem(
                 title=_("Invio n. %(id)s da %(org)s per «%(service)s»")

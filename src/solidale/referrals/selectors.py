@@ -37,7 +37,7 @@ def _filtered(referrals: QuerySet[Referral], filters: ReferralFilters) -> QueryS
     if filters.urgency:
         referrals = referrals.filter(urgency=filters.urgency)
     if filters.overdue:
-        referrals = referrals.overdue()
+        referrals = referrals.filter(status=ReferralStatus.SENT, accept_due_at__lt=timezone.now())
     return referrals
 
 
@@ -74,7 +74,7 @@ def referral_list_outbox(
     sees_person = PersonLink.objects.open().filter(
         person_id=OuterRef("person_id"), organization_id=organization_id
     )
-    rows = list(
+    rows: list[Referral] = list(
         _filtered(
             referrals_visible_to(user).filter(sender_organization_id=organization_id), filters
         )

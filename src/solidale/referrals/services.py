@@ -129,7 +129,10 @@ def _sharing_basis(
     if consent is not None:
         return {"consent": consent}
     if legal_basis:
-        if legal_basis not in Consent.LegalBasis.values or legal_basis == Consent.LegalBasis.CONSENT:
+        if (
+            legal_basis not in Consent.LegalBasis.values
+            or legal_basis == Consent.LegalBasis.CONSENT
+        ):
             raise DomainError(
                 _("Scegli una base giuridica diversa dal consenso, che non è registrato."),
                 field="legal_basis",
@@ -231,7 +234,9 @@ def referral_send(
             "urgency": urgency,
             "shared_fieldsets": shared,
             "show_identity_before_acceptance": show_identity_before_acceptance,
-            "basis": "consent" if "consent" in basis else ("legal_basis" if legal_basis else "override"),
+            "basis": "consent"
+            if "consent" in basis
+            else ("legal_basis" if legal_basis else "override"),
         },
         purpose=basis.get("consent_override_reason", ""),
     )
@@ -257,9 +262,7 @@ def _source_field(source: Case | Access | OnlineRequest) -> str:
 def _require_receiver(actor: Any, referral: Referral) -> Organization:
     organization = _organization_of(actor)
     if not is_receiver(actor, referral):
-        raise PermissionDeniedError(
-            _("Solo l'organizzazione che riceve l'invio può farlo.")
-        )
+        raise PermissionDeniedError(_("Solo l'organizzazione che riceve l'invio può farlo."))
     return organization
 
 
@@ -322,8 +325,7 @@ def referral_accept(*, actor: Any, referral: Referral, note: str = "") -> Referr
     _notify(
         referral,
         _sender_side(referral),
-        _("%(org)s ha accettato l'invio n. %(id)s")
-        % {"org": organization, "id": referral.pk},
+        _("%(org)s ha accettato l'invio n. %(id)s") % {"org": organization, "id": referral.pk},
     )
     return referral
 
@@ -422,13 +424,13 @@ def _write_back(actor: Any, referral: Referral) -> None:
     }
     if referral.outcome_note:
         text = f"{text}\n{referral.outcome_note}"
-    note_add(actor=actor, case=Case.objects.get(pk=referral.case_id), kind=NoteKind.OTHER, text=text)
+    note_add(
+        actor=actor, case=Case.objects.get(pk=referral.case_id), kind=NoteKind.OTHER, text=text
+    )
 
 
 @transaction.atomic
-def referral_complete(
-    *, actor: Any, referral: Referral, outcome: str, note: str = ""
-) -> Referral:
+def referral_complete(*, actor: Any, referral: Referral, outcome: str, note: str = "") -> Referral:
     """Close the loop: the outcome goes back to the sender; the person's record closes."""
     organization = _require_receiver(actor, referral)
     if outcome not in Outcome.values:
@@ -548,7 +550,9 @@ def referrals_overdue_notify(*, now: datetime | None = None) -> int:
                 "id": referral.pk,
                 "service": referral.service.name,
             }
-            _notify(referral, [*_staff_of(referral.receiver_organization_id), referral.sent_by], title)
+            _notify(
+                referral, [*_staff_of(referral.receiver_organization_id), referral.sent_by], title
+            )
             count += 1
     return count
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Field
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from solidale.cases.models import Case
 from solidale.cases.permissions import get_case_for_user
 from solidale.core.audit import Action, audit_record
-from solidale.core.errors import DomainError
+from solidale.core.errors import DomainError, PermissionDeniedError
 from solidale.desk.models import Access, OnlineRequest
 from solidale.network.models import Service
 from solidale.people.models import Person
@@ -97,9 +99,13 @@ def _source_for(request: HttpRequest, params: Any) -> Case | Access | OnlineRequ
             raise Http404
         if name == "case":
             return get_case_for_user(request.user, value)
-        model = Access if name == "access" else OnlineRequest
+        if name == "access":
+            return get_object_or_404(
+                Access.objects.select_related("person").filter(organization_id=organization_id),
+                pk=value,
+            )
         return get_object_or_404(
-            model.objects.select_related("person").filter(organization_id=organization_id),
+            OnlineRequest.objects.select_related("person").filter(organization_id=organization_id),
             pk=value,
         )
     raise Http404
@@ -107,7 +113,10 @@ def _source_for(request: HttpRequest, params: Any) -> Case | Access | OnlineRequ
 
 def _visible_person(request: HttpRequest, source: Case | Access | OnlineRequest) -> Person:
     person_id = source.person_id
-    if person_id is None or not Person.objects.visible_to(request.user).filter(pk=person_id).exists():
+    if (
+        person_id is None
+        or not Person.objects.visible_to(request.user).filter(pk=person_id).exists()
+    ):
         raise Http404
     return source.person  # type: ignore[return-value]
 
@@ -128,7 +137,7 @@ def referral_create(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         service = Service.objects.filter(pk=data["service"]).first()
         if service is None:
-            form.add_error(None, _("Scegli un servizio dall'elenco."))
+            form.add_error("service", _("Scegli un servizio dall'elenco."))
         else:
             try:
                 referral = services.referral_send(
@@ -189,12 +198,18 @@ def _display(person: Person, name: str) -> Any:
     return value if value not in (None, "") else "—"
 
 
-def _person_sections(person: Person, fieldsets: set[str]) -> list[tuple[str, list[tuple[str, Any]]]]:
+def _field_label(name: str) -> str:
+    return str(cast(Field[Any, Any], Person._meta.get_field(name)).verbose_name)
+
+
+def _person_sections(
+    person: Person, fieldsets: set[str]
+) -> list[tuple[str, list[tuple[str, Any]]]]:
     return [
         (
             str(_FIELDSET_TITLES[fieldset]),
             [
-                (str(Person._meta.get_field(name).verbose_name), _display(person, name))
+                (_field_label(name), _display(person, name))
                 for name in PERSON_FIELDS_BY_FIELDSET[fieldset]
             ],
         )
@@ -256,7 +271,13 @@ def _act(
     if form.is_valid():
         try:
             action(referral, form.cleaned_data)
+        except PermissionDeniedError as error:
+            raise PermissionDenied(error.message) from error
         except DomainError as error:
+            if error.field not in form.fields:
+                # A lost race or a state that moved on: the form is gone from the page.
+                messages.error(request, error.message)
+                return redirect("referrals:detail", pk=referral.pk)
             form.add_service_error(error)
         else:
             messages.success(request, done)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -30,7 +31,7 @@ from .factories import comune_person, cooperative_service, desk_access, open_cas
 pytestmark = pytest.mark.django_db
 
 
-def _titles(user: object) -> list[str]:
+def _titles(user: Any) -> list[str]:
     return list(Notification.objects.filter(user=user).values_list("title", flat=True))
 
 
@@ -153,9 +154,7 @@ def test_a_decline_for_another_reason_needs_an_explanation(personas: Personas) -
 
 
 @pytest.mark.parametrize("who", ["social_worker", "outsider", "housing_officer"])
-def test_nobody_outside_the_receiving_organization_may_accept(
-    personas: Personas, who: str
-) -> None:
+def test_nobody_outside_the_receiving_organization_may_accept(personas: Personas, who: str) -> None:
     referral = sent_referral(personas)
     with pytest.raises(PermissionDeniedError):
         referral_accept(actor=getattr(personas, who), referral=referral)
