@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,6 @@ class DeskConfig(AppConfig):
         register(_("Contatti"), "desk:access_list", DESK_ROLES, order=11)
         register(_("Triage"), "desk:triage", DESK_ROLES, order=12)
         timeline.register("desk", timeline_entries)
-        attention.register(
-            "desk.follow_ups", _("Accoglienza: ricontatti e triage"), attention_items
-        )
+        # The heading stays lazy so that it follows the language of each request.
+        heading = cast(str, _("Accoglienza: ricontatti e triage"))
+        attention.register("desk.follow_ups", heading, attention_items)

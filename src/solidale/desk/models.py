@@ -124,7 +124,7 @@ class Access(TimeStampedModel):
         on_delete=models.SET_NULL,
     )
     assigned_at = models.DateTimeField(_("assegnato il"), null=True, blank=True)
-    needs = models.ManyToManyField(
+    needs: models.ManyToManyField[NeedCategory, AccessNeed] = models.ManyToManyField(
         NeedCategory, through="AccessNeed", related_name="accesses", verbose_name=_("bisogni")
     )
 

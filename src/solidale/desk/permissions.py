@@ -85,7 +85,7 @@ def get_online_request_for_user(user: AnyUser, pk: Any) -> OnlineRequest:
 def citizen_requests(user: AnyUser) -> QuerySet[OnlineRequest]:
     if not is_citizen(user):
         return OnlineRequest.objects.none()
-    return OnlineRequest.objects.filter(citizen=user)
+    return OnlineRequest.objects.filter(citizen_id=user.pk)
 
 
 rules.add_perm("desk.use", rules.predicate(can_use_desk))

@@ -199,7 +199,8 @@ def triage_queue(
 
 def triage_items_by_key(user: Any, keys: list[str]) -> list[Access | OnlineRequest]:
     """The queue's objects named by ``access:<pk>``/``request:<pk>`` keys, within scope."""
-    access_ids, request_ids = [], []
+    access_ids: list[int] = []
+    request_ids: list[int] = []
     for key in keys:
         kind, _sep, pk = key.partition(":")
         if not pk.isdigit():
@@ -267,14 +268,9 @@ def attention_items(user: Any) -> list[AttentionItem]:
                     severity="danger" if access.follow_up_on < today else "warning",
                 )
             )
-    assigned = [
-        item
-        for item in triage_queue(user, today=today, assigned_to=user)
-        if not (
-            item.kind == "access" and item.obj.follow_up_on and item.obj.outcome != Outcome.PENDING
-        )
-    ]
-    for item in assigned:
+    for item in triage_queue(user, today=today, assigned_to=user):
+        if isinstance(item.obj, Access) and item.obj.outcome != Outcome.PENDING:
+            continue  # a follow-up: listed above for whoever recorded or was assigned it
         items.append(
             AttentionItem(
                 title=_("Triage: %(title)s") % {"title": item.title},

@@ -260,7 +260,7 @@ def normalize_tracking_code(raw: str) -> str:
     """Upper-case, no spaces, Crockford's look-alikes mapped (O→0, I/L→1)."""
     text = "".join(raw.split()).upper()
     body = text.removeprefix(TRACKING_PREFIX.rstrip("-")).lstrip("-")
-    body = body.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    body = body.translate(str.maketrans("OIL", "011"))
     return TRACKING_PREFIX + body
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -411,7 +411,7 @@ def triage_bulk_assign_view(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     """Public page: ask for help, for oneself or for someone in difficulty."""
-    citizen = request.user if is_citizen(request.user) else None
+    citizen = cast(User, request.user) if is_citizen(request.user) else None
     rate_message = ""
     if request.method == "POST":
         form = OnlineRequestForm(request.POST)

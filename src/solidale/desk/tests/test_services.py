@@ -309,6 +309,7 @@ def test_assigning_an_online_request_puts_it_in_triage(personas) -> None:
     item = triage_assign(
         actor=personas.desk_operator, item=online_request, assignee=personas.desk_operator
     )
+    assert isinstance(item, OnlineRequest)
     assert item.status == OnlineRequest.Status.IN_TRIAGE
 
 
