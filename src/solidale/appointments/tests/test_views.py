@@ -238,7 +238,7 @@ def test_a_coordinator_manages_the_schedule_of_an_office(personas, login, office
 def test_a_desk_operator_does_not_manage_schedules(personas, login, office) -> None:
     client = login(personas.desk_operator)
     assert client.get(reverse("appointments:schedule", args=[office.pk])).status_code == 404
-    hours = OpeningHours.objects.filter(office=office).first()
+    hours = OpeningHours.objects.filter(office=office)[0]
     assert (
         client.post(reverse("appointments:opening_hours_remove", args=[hours.pk])).status_code
         == 404
