@@ -1,0 +1,1 @@
+"""Pages of the network: the public directory, organizations, the organization's services."""
