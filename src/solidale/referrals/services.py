@@ -88,13 +88,21 @@ def _receiver_side(referral: Referral) -> list[Any]:
     return _staff_of(referral.receiver_organization_id)
 
 
-def _event(referral: Referral, *, actor: Any, organization: Organization, note: str = "") -> None:
+def _event(
+    referral: Referral,
+    *,
+    actor: Any,
+    organization: Organization,
+    note: str = "",
+    at: datetime | None = None,
+) -> None:
     ReferralEvent.objects.create(
         referral=referral,
         status=referral.status,
         actor=actor,
         organization=organization,
         note=note,
+        at=at or timezone.now(),
     )
 
 
@@ -222,7 +230,7 @@ def referral_send(
     )
     referral.full_clean()
     referral.save()
-    _event(referral, actor=actor, organization=organization, note=referral.reason)
+    _event(referral, actor=actor, organization=organization, note=referral.reason, at=sent_at)
     audit_record(
         actor=actor,
         action=Action.CREATE,
@@ -295,10 +303,15 @@ def _move(
 
 
 @transaction.atomic
-def referral_accept(*, actor: Any, referral: Referral, note: str = "") -> Referral:
-    """The receiving organization takes the referral: it owns it from now on."""
+def referral_accept(
+    *, actor: Any, referral: Referral, note: str = "", at: datetime | None = None
+) -> Referral:
+    """The receiving organization takes the referral: it owns it from now on.
+
+    ``at`` back-dates a step (demo data, imports); pages and API leave it out.
+    """
     organization = _require_receiver(actor, referral)
-    now = timezone.now()
+    now = at or timezone.now()
     referral = _move(
         referral,
         allowed=[ReferralStatus.SENT],
@@ -314,7 +327,7 @@ def referral_accept(*, actor: Any, referral: Referral, note: str = "") -> Referr
     )
     Referral.objects.filter(pk=referral.pk).update(person_link=link)
     referral.person_link = link
-    _event(referral, actor=actor, organization=organization, note=note.strip())
+    _event(referral, actor=actor, organization=organization, note=note.strip(), at=now)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -331,13 +344,15 @@ def referral_accept(*, actor: Any, referral: Referral, note: str = "") -> Referr
 
 
 @transaction.atomic
-def referral_decline(*, actor: Any, referral: Referral, reason: str, note: str = "") -> Referral:
+def referral_decline(
+    *, actor: Any, referral: Referral, reason: str, note: str = "", at: datetime | None = None
+) -> Referral:
     organization = _require_receiver(actor, referral)
     if reason not in DeclineReason.values:
         raise DomainError(_("Scegli il motivo del rifiuto."), field="reason")
     if reason == DeclineReason.OTHER and not note.strip():
         raise DomainError(_("Spiega il motivo del rifiuto."), field="note")
-    now = timezone.now()
+    now = at or timezone.now()
     referral = _move(
         referral,
         allowed=[ReferralStatus.SENT],
@@ -355,6 +370,7 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str, note: str =
         actor=actor,
         organization=organization,
         note=f"{referral.get_decline_reason_display()}. {note.strip()}".strip(),
+        at=now,
     )
     audit_record(
         actor=actor,
@@ -373,15 +389,18 @@ def referral_decline(*, actor: Any, referral: Referral, reason: str, note: str =
 
 
 @transaction.atomic
-def referral_start(*, actor: Any, referral: Referral, note: str = "") -> Referral:
+def referral_start(
+    *, actor: Any, referral: Referral, note: str = "", at: datetime | None = None
+) -> Referral:
     organization = _require_receiver(actor, referral)
+    now = at or timezone.now()
     referral = _move(
         referral,
         allowed=[ReferralStatus.ACCEPTED],
         to=ReferralStatus.IN_PROGRESS,
-        values={"started_at": timezone.now()},
+        values={"started_at": now},
     )
-    _event(referral, actor=actor, organization=organization, note=note.strip())
+    _event(referral, actor=actor, organization=organization, note=note.strip(), at=now)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -408,7 +427,7 @@ def _close_link(actor: Any, referral: Referral) -> None:
         person_link_close(actor=actor, link=link)
 
 
-def _write_back(actor: Any, referral: Referral) -> None:
+def _write_back(actor: Any, referral: Referral, *, at: datetime) -> None:
     """The outcome goes back to the sender's case diary (through the cases services).
 
     Accesses and online requests have no service to record it: there the outcome stays
@@ -424,32 +443,40 @@ def _write_back(actor: Any, referral: Referral) -> None:
     }
     if referral.outcome_note:
         text = f"{text}\n{referral.outcome_note}"
-    note_add(
-        actor=actor, case=Case.objects.get(pk=referral.case_id), kind=NoteKind.OTHER, text=text
-    )
+    case = Case.objects.get(pk=referral.case_id)
+    note_add(actor=actor, case=case, kind=NoteKind.OTHER, text=text, at=at)
 
 
 @transaction.atomic
-def referral_complete(*, actor: Any, referral: Referral, outcome: str, note: str = "") -> Referral:
+def referral_complete(
+    *,
+    actor: Any,
+    referral: Referral,
+    outcome: str,
+    note: str = "",
+    at: datetime | None = None,
+) -> Referral:
     """Close the loop: the outcome goes back to the sender; the person's record closes."""
     organization = _require_receiver(actor, referral)
     if outcome not in Outcome.values:
         raise DomainError(_("Scegli l'esito."), field="outcome")
     if outcome == Outcome.OTHER and not note.strip():
         raise DomainError(_("Descrivi l'esito."), field="note")
+    now = at or timezone.now()
     referral = _move(
         referral,
         allowed=list(OWNED_BY_RECEIVER),
         to=ReferralStatus.COMPLETED,
-        values={"closed_at": timezone.now(), "outcome": outcome, "outcome_note": note.strip()},
+        values={"closed_at": now, "outcome": outcome, "outcome_note": note.strip()},
     )
     _close_link(actor, referral)
-    _write_back(actor, referral)
+    _write_back(actor, referral, at=now)
     _event(
         referral,
         actor=actor,
         organization=organization,
         note=f"{referral.get_outcome_display()}. {note.strip()}".strip(),
+        at=now,
     )
     audit_record(
         actor=actor,
@@ -469,7 +496,9 @@ def referral_complete(*, actor: Any, referral: Referral, outcome: str, note: str
 
 
 @transaction.atomic
-def referral_cancel(*, actor: Any, referral: Referral, reason: str) -> Referral:
+def referral_cancel(
+    *, actor: Any, referral: Referral, reason: str, at: datetime | None = None
+) -> Referral:
     """The sender withdraws the referral, at any point before it is closed."""
     organization = _organization_of(actor)
     if not is_sender(actor, referral):
@@ -477,14 +506,15 @@ def referral_cancel(*, actor: Any, referral: Referral, reason: str) -> Referral:
     if not reason.strip():
         raise DomainError(_("Scrivi perché ritiri l'invio."), field="reason")
     receiver_side = _receiver_side(referral)
+    now = at or timezone.now()
     referral = _move(
         referral,
         allowed=[ReferralStatus.SENT, *OWNED_BY_RECEIVER],
         to=ReferralStatus.CANCELLED,
-        values={"closed_at": timezone.now(), "cancel_reason": reason.strip()},
+        values={"closed_at": now, "cancel_reason": reason.strip()},
     )
     _close_link(actor, referral)
-    _event(referral, actor=actor, organization=organization, note=reason.strip())
+    _event(referral, actor=actor, organization=organization, note=reason.strip(), at=now)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -502,7 +532,9 @@ def referral_cancel(*, actor: Any, referral: Referral, reason: str) -> Referral:
 
 
 @transaction.atomic
-def referral_comment_add(*, actor: Any, referral: Referral, body: str) -> ReferralComment:
+def referral_comment_add(
+    *, actor: Any, referral: Referral, body: str, at: datetime | None = None
+) -> ReferralComment:
     """A message on the thread, from either side, while the referral is open."""
     organization = _organization_of(actor)
     sender = is_sender(actor, referral)
@@ -514,7 +546,11 @@ def referral_comment_add(*, actor: Any, referral: Referral, body: str) -> Referr
     if current.is_closed:
         raise ConflictError(_("L'invio è chiuso: non si possono aggiungere messaggi."))
     comment = ReferralComment.objects.create(
-        referral=current, author=actor, organization=organization, body=body.strip()
+        referral=current,
+        author=actor,
+        organization=organization,
+        body=body.strip(),
+        created_at=at or timezone.now(),
     )
     audit_record(
         actor=actor,
