@@ -6,3 +6,16 @@ class TavoloConfig(AppConfig):
     name = "solidale.tavolo"
     label = "tavolo"
     verbose_name = _("Tavolo di coordinamento")
+
+    def ready(self) -> None:
+        from solidale.accounts.models import Role
+        from solidale.core import attention
+        from solidale.core.navigation import register
+
+        from .providers import attention_items
+
+        everyone = frozenset(Role.values)
+        register(_("Tavolo solidale"), "tavolo:meeting_list", everyone, order=50)
+        register(_("Azioni del tavolo"), "tavolo:action_list", everyone, order=51)
+        register(_("Bacheca dei bisogni"), "tavolo:need_list", everyone, order=52)
+        attention.register("tavolo.overdue", _("Azioni del tavolo in ritardo"), attention_items)
