@@ -386,10 +386,13 @@ def triage_bulk_assign_view(request: HttpRequest) -> HttpResponse:
     require_desk(request)
     if not can_coordinate(request.user):
         raise Http404
-    items = triage_items_by_key(request.user, request.POST.getlist("items"))
-    if not items:
+    keys = request.POST.getlist("items")
+    if not keys:
         messages.error(request, _("Seleziona almeno un elemento della coda."))
         return redirect("desk:triage")
+    items = triage_items_by_key(request.user, keys)
+    if not items:
+        raise Http404
     try:
         assigned, skipped = triage_bulk_assign(
             actor=request.user, items=items, assignee=_assignee(request)
