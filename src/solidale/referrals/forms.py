@@ -98,7 +98,7 @@ class ReferralForm(AccessibleForm):
 
 
 class NoteForm(AccessibleForm):
-    note = forms.CharField(label=_("Nota (facoltativa)"), widget=_TEXTAREA, required=False)
+    note = forms.CharField(label=_("Nota"), widget=_TEXTAREA, required=False)
 
 
 class DeclineForm(AccessibleForm):
