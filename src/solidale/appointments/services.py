@@ -21,6 +21,7 @@ from solidale.accounts.models import REGISTRY_ROLES, Membership, Role, User
 from solidale.core.audit import Action, audit_record
 from solidale.core.errors import ConflictError, DomainError, PermissionDeniedError
 from solidale.desk.models import Office
+from solidale.desk.workdays import italian_holidays
 from solidale.network.models import NeedCategory
 from solidale.people.models import Person
 
@@ -85,12 +86,20 @@ def _aware(day: date, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
+def is_closed(office: Office, day: date) -> bool:
+    """National public holidays and the office's own closures."""
+    return (
+        day in italian_holidays(day.year)
+        or OfficeClosure.objects.filter(office=office, date=day).exists()
+    )
+
+
 def within_opening_hours(office: Office, start: datetime, end: datetime) -> bool:
     """Does [start, end) fall inside one opening range of the office, on a day it is open?"""
     local_start, local_end = _local(start), _local(end)
-    if local_start.date() != local_end.date() and local_end.time() != time(0):
+    if local_start.date() != local_end.date():
         return False
-    if OfficeClosure.objects.filter(office=office, date=local_start.date()).exists():
+    if is_closed(office, local_start.date()):
         return False
     return OpeningHours.objects.filter(
         office=office,
@@ -260,8 +269,8 @@ def _days(start_date: date, end_date: date) -> Iterable[date]:
 def slots_generate(*, office: Office, start_date: date, end_date: date, actor: Any) -> int:
     """Create the slots of every operator's schedule between two dates (inclusive).
 
-    Days the office is closed and times outside its opening hours are skipped; slots that
-    already exist are kept. Returns how many slots were created.
+    National public holidays, days the office is closed and times outside its opening hours
+    are skipped; slots that already exist are kept. Returns how many slots were created.
     """
     if actor is not None:
         _require_manager(actor, office)
@@ -291,7 +300,7 @@ def slots_generate(*, office: Office, start_date: date, end_date: date, actor: A
     now = timezone.now()
     wanted: list[Slot] = []
     for day in _days(start_date, end_date):
-        if day in closed:
+        if day in closed or day in italian_holidays(day.year):
             continue
         for schedule in (s for s in schedules if s.weekday == day.weekday()):
             length = timedelta(minutes=schedule.slot_minutes)

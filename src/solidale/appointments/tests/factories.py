@@ -8,6 +8,8 @@ from typing import Any
 from django.utils import timezone
 
 from solidale.desk.models import Office
+from solidale.desk.services import office_create
+from solidale.desk.workdays import italian_holidays
 from solidale.people.services import person_create
 
 from .. import services
@@ -17,11 +19,22 @@ WORKDAYS = range(5)
 
 
 def next_weekday(weekday: int = 0, *, after: date | None = None) -> date:
-    """The first ``weekday`` strictly after ``after`` (today by default)."""
+    """The first ``weekday`` strictly after ``after`` (today by default) that is no holiday."""
     day = (after or timezone.localdate()) + timedelta(days=1)
-    while day.weekday() != weekday:
+    while day.weekday() != weekday or day in italian_holidays(day.year):
         day += timedelta(days=1)
     return day
+
+
+def next_weekday_holiday() -> date:
+    """The next national public holiday falling from Monday to Friday."""
+    today = timezone.localdate()
+    return min(
+        day
+        for year in (today.year, today.year + 1)
+        for day in italian_holidays(year)
+        if day > today and day.weekday() < 5
+    )
 
 
 def open_office(
@@ -36,8 +49,11 @@ def open_office(
     weeks: int = 2,
 ) -> Office:
     """A Comune office open on ``weekdays`` with one operator's schedule and generated slots."""
-    office, _created = Office.objects.get_or_create(
-        organization=personas.comune, name=name, defaults={"address": "Via Porta Fabbrica 1"}
+    office = office_create(
+        actor=personas.coordinator,
+        organization=personas.comune,
+        name=name,
+        address="Via Porta Fabbrica 1",
     )
     operator = operator or personas.desk_operator
     for weekday in weekdays:

@@ -15,7 +15,7 @@ from solidale.people.services import person_create
 
 from .. import services
 from ..models import Appointment, OperatorSchedule, Slot, Status
-from .factories import comune_person, next_weekday, open_office, slot_at
+from .factories import comune_person, next_weekday, next_weekday_holiday, open_office, slot_at
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +61,24 @@ def test_no_slots_on_a_day_the_office_is_closed(personas) -> None:
         office=office, start_date=monday, end_date=monday, actor=personas.coordinator
     )
     assert not Slot.objects.filter(office=office, start__date=monday).exists()
+
+
+def test_no_slots_and_no_bookings_on_a_national_holiday(personas, person) -> None:
+    holiday = next_weekday_holiday()
+    office = open_office(personas, weeks=0)
+    created = services.slots_generate(
+        office=office, start_date=holiday, end_date=holiday, actor=personas.coordinator
+    )
+    assert created == 0
+    start = timezone.make_aware(datetime.combine(holiday, time(9)))
+    slot = Slot.objects.create(
+        office=office,
+        operator=personas.desk_operator,
+        start=start,
+        end=start + timedelta(minutes=30),
+    )
+    with pytest.raises(DomainError, match="fuori dall'orario di apertura"):
+        services.appointment_book(slot=slot, person=person, actor=personas.desk_operator)
 
 
 def test_a_closure_removes_the_free_slots_and_keeps_the_bookings(personas, office, person) -> None:

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from solidale.core.models import AuditEvent
+from solidale.desk.workdays import italian_holidays
 
 from .. import services
 from ..models import Appointment, OpeningHours, OperatorSchedule, Slot, Status
@@ -214,7 +215,7 @@ def test_a_coordinator_manages_the_schedule_of_an_office(personas, login, office
     today = timezone.localdate()
     client.post(
         reverse("appointments:slots_generate", args=[office.pk]),
-        {"start_date": today.isoformat(), "end_date": (today + timedelta(days=7)).isoformat()},
+        {"start_date": today.isoformat(), "end_date": (today + timedelta(days=14)).isoformat()},
     )
     saturday_date = next_weekday(5)
     assert (
@@ -248,8 +249,8 @@ def test_a_desk_operator_does_not_manage_schedules(personas, login, office) -> N
 
 def test_the_landing_page_lists_my_appointments_of_today(personas, login, office) -> None:
     start = timezone.localtime() + timedelta(minutes=5)
-    if start.time() > time(23, 50):
-        pytest.skip("too close to midnight to book later today")
+    if start.time() > time(23, 50) or start.date() in italian_holidays(start.year):
+        pytest.skip("no booking possible later today (midnight or a public holiday)")
     OpeningHours.objects.filter(office=office, weekday=start.weekday()).delete()
     services.opening_hours_add(
         office=office,
