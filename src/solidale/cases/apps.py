@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -23,6 +25,6 @@ class CasesConfig(AppConfig):
         )
         register(_("Carichi di lavoro"), "cases:caseload", {Role.COORDINATOR}, order=31)
         timeline.register("cases", timeline_entries)
-        attention.register(
-            "cases.follow_ups", _("Cartelle sociali: scadenze e verifiche"), attention_items
-        )
+        # The heading stays lazy so that it follows the language of each request.
+        heading = cast(str, _("Cartelle sociali: scadenze e verifiche"))
+        attention.register("cases.follow_ups", heading, attention_items)

@@ -99,7 +99,7 @@ class Case(TimeStampedModel):
         _("promemoria di verifica inviato per il"), null=True, blank=True, editable=False
     )
 
-    accesses = models.ManyToManyField(
+    accesses: models.ManyToManyField[Access, CaseAccess] = models.ManyToManyField(
         Access, verbose_name=_("accessi collegati"), through="CaseAccess", related_name="cases"
     )
 
@@ -550,7 +550,7 @@ class NoteKind(models.TextChoices):
 class NoteQuerySet(models.QuerySet["Note"]):
     def readable_by(self, user: object) -> NoteQuerySet:
         """Reserved notes only for their author and the current team of their case."""
-        user_id = getattr(user, "pk", None)
+        user_id = getattr(user, "pk", None) or 0
         team = CaseMember.objects.current().filter(user_id=user_id).values("case_id")
         return self.filter(Q(reserved=False) | Q(author_id=user_id) | Q(case_id__in=team))
 

@@ -63,7 +63,7 @@ def cases_visible_to(user: AnyUser) -> Any:
     if membership is None or membership.role not in TEAM_ROLES:
         return Case.objects.none()
     in_team = CaseMember.objects.current().filter(
-        user_id=user.pk, organization_id=membership.organization_id
+        user_id=user.pk or 0, organization_id=membership.organization_id
     )
     scope = Q(pk__in=in_team.values("case_id"))
     if is_case_staff(user):

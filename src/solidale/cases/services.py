@@ -109,7 +109,7 @@ def _advance_phase(case: Case, phase: str, actor: Any) -> None:
         return
     case.phase = phase
     case.save(update_fields=["phase", "updated_at"])
-    _event(case, CaseEvent.Kind.PHASE_CHANGED, actor, CasePhase(phase).label)
+    _event(case, CaseEvent.Kind.PHASE_CHANGED, actor, str(CasePhase(phase).label))
 
 
 def _source(case: Case) -> str:
@@ -1027,7 +1027,7 @@ def review_reminders_send(*, today: date | None = None) -> int:
                 users=[case.responsible],
                 kind="cases.review",
                 title=_("Verifica della cartella n. %(id)s entro il %(d)s")
-                % {"id": case.pk, "d": case.next_review_on.strftime("%d/%m/%Y")},
+                % {"id": case.pk, "d": f"{case.next_review_on:%d/%m/%Y}"},
                 url=reverse("cases:detail", args=[case.pk]),
             )
             sent += 1

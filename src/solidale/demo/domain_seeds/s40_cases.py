@@ -126,7 +126,7 @@ def seed_demo(*, city: City, rng: random.Random) -> None:
             actor=worker,
             goal=goal,
             title="Colloqui di orientamento" if by_partner else "Istruttoria del contributo",
-            owner_organization=partners[0].organization if by_partner else comune,
+            owner_organization=city.organizations["ilponte"] if by_partner else comune,
             due_on=today + timedelta(days=rng.randint(-10, 60)),
         )
         code = rng.choice(CODES)
