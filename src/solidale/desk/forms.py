@@ -54,9 +54,7 @@ class AccessFieldsForm(AccessibleForm):
     )
     referred_by = forms.CharField(label=_("Inviato da"), max_length=200, required=False)
     request = forms.CharField(label=_("Richiesta"), widget=_TEXTAREA, required=False)
-    information_given = forms.CharField(
-        label=_("Informazioni date"), widget=_TEXTAREA, required=False
-    )
+    information_given = forms.CharField(label=_("Informazioni date"), required=False)
     outcome = forms.ChoiceField(label=_("Esito"), choices=Outcome.choices, initial=Outcome.PENDING)
     follow_up_on = forms.DateField(label=_("Data di ricontatto"), widget=_DATE, required=False)
     privacy_notice_given = forms.BooleanField(

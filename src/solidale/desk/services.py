@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from solidale.accounts.models import Membership, Organization
+from solidale.accounts.models import Membership, Organization, Role
 from solidale.core.audit import Action, audit_record
 from solidale.core.errors import ConflictError, DomainError, PermissionDeniedError
 from solidale.core.notifications import notify
@@ -147,6 +147,35 @@ def _ensure_link(actor: Any, access: Access, organization: Organization) -> None
             reason=LinkReason.REGISTERED,
             source=f"desk.access:{access.pk}",
         )
+
+
+@transaction.atomic
+def office_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    name: str,
+    address: str = "",
+    neighbourhood: Any = None,
+) -> Office:
+    """Open a door of the network (the Comune's coordinator, or the organization's admin)."""
+    membership = getattr(actor, "membership", None)
+    allowed = membership is not None and (
+        (membership.role in COORDINATOR_ROLES and membership.organization_id == organization.pk)
+        or (membership.role == Role.COORDINATOR and membership.organization.is_comune)
+    )
+    if not allowed:
+        raise PermissionDeniedError(_("Il tuo ruolo non permette di aprire sportelli."))
+    name = name.strip()
+    if not name:
+        raise DomainError(_("Indica il nome dello sportello."), field="name")
+    if Office.objects.filter(organization=organization, name=name).exists():
+        raise ConflictError(_("Esiste già uno sportello con questo nome."), field="name")
+    office = Office.objects.create(
+        organization=organization, name=name, address=address, neighbourhood=neighbourhood
+    )
+    audit_record(actor=actor, action=Action.CREATE, obj=office, changes={"name": name})
+    return office
 
 
 @transaction.atomic

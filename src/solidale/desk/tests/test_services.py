@@ -14,6 +14,7 @@ from solidale.desk.services import (
     access_record,
     access_update,
     normalize_tracking_code,
+    office_create,
     online_request_set_status,
     triage_assign,
     triage_bulk_assign,
@@ -324,4 +325,24 @@ def test_bulk_assignment_skips_what_is_already_assigned(personas) -> None:
     with pytest.raises(PermissionDeniedError):
         triage_bulk_assign(
             actor=personas.desk_operator, items=[first], assignee=personas.desk_operator
+        )
+
+
+def test_offices_are_opened_by_coordinators_and_admins_only(personas) -> None:
+    office = office_create(
+        actor=personas.coordinator, organization=personas.comune, name="Sportello Quercioli"
+    )
+    assert office.organization == personas.comune
+    office_create(
+        actor=personas.association_admin, organization=personas.cooperative, name="Punto ascolto"
+    )
+    with pytest.raises(ConflictError):
+        office_create(
+            actor=personas.coordinator, organization=personas.comune, name="Sportello Quercioli"
+        )
+    with pytest.raises(PermissionDeniedError):
+        office_create(actor=personas.desk_operator, organization=personas.comune, name="Altro")
+    with pytest.raises(PermissionDeniedError):
+        office_create(
+            actor=personas.association_admin, organization=personas.comune, name="Intruso"
         )
