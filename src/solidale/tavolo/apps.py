@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -18,4 +20,6 @@ class TavoloConfig(AppConfig):
         register(_("Tavolo solidale"), "tavolo:meeting_list", everyone, order=50)
         register(_("Azioni del tavolo"), "tavolo:action_list", everyone, order=51)
         register(_("Bacheca dei bisogni"), "tavolo:need_list", everyone, order=52)
-        attention.register("tavolo.overdue", _("Azioni del tavolo in ritardo"), attention_items)
+        # The heading stays lazy so that it follows the language of each request.
+        heading = cast(str, _("Azioni del tavolo in ritardo"))
+        attention.register("tavolo.overdue", heading, attention_items)

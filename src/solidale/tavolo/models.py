@@ -15,6 +15,7 @@ follows the quantity delivered.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -247,7 +248,7 @@ class Action(TimeStampedModel):
     status = models.CharField(
         _("stato"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN
     )
-    needs = models.ManyToManyField(
+    needs: models.ManyToManyField[Need, Any] = models.ManyToManyField(
         "Need", verbose_name=_("bisogni affrontati"), related_name="actions", blank=True
     )
     referrals = models.ManyToManyField(

@@ -22,7 +22,7 @@ from django.shortcuts import get_object_or_404
 
 from solidale.accounts.models import REGISTRY_ROLES, Organization, Role
 
-from .models import Action, Meeting, Need, NeedStatus, Participant, Pledge
+from .models import Action, ActionQuerySet, Meeting, Need, NeedStatus, Participant, Pledge
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -106,7 +106,7 @@ def sees_minutes(user: AnyUser, meeting: Meeting) -> bool:
     return meeting.is_published or organization_id_of(user) == meeting.organization_id
 
 
-def actions_visible_to(user: AnyUser) -> QuerySet[Action]:
+def actions_visible_to(user: AnyUser) -> ActionQuerySet:
     organization_id = organization_id_of(user)
     if organization_id is None:
         return Action.objects.none()

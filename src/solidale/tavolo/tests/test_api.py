@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -17,7 +18,7 @@ from .factories import assigned_action, decided_meeting, reported_need, romagnan
 pytestmark = pytest.mark.django_db
 
 
-def _json(client, method: str, url: str, payload: dict) -> object:
+def _json(client: Any, method: str, url: str, payload: dict[str, Any]) -> Any:
     return getattr(client, method)(url, data=json.dumps(payload), content_type="application/json")
 
 
