@@ -44,6 +44,8 @@ class MeetingForm(AccessibleForm):
 
 
 class InviteForm(AccessibleForm):
+    prefix = "invite"
+
     organization = forms.ModelChoiceField(
         label=_("Organizzazione da invitare"), queryset=Organization.objects.none()
     )
@@ -56,6 +58,8 @@ class InviteForm(AccessibleForm):
 
 
 class AttendeeForm(AccessibleForm):
+    prefix = "attendee"
+
     organization = forms.ModelChoiceField(
         label=_("Per l'organizzazione"), queryset=Organization.objects.none()
     )
@@ -70,6 +74,8 @@ class AttendeeForm(AccessibleForm):
 
 
 class AgendaItemForm(AccessibleForm):
+    prefix = "agenda"
+
     title = forms.CharField(label=_("Nuovo punto all'ordine del giorno"), max_length=200)
     description = forms.CharField(label=_("Descrizione"), widget=_TEXTAREA, required=False)
 
