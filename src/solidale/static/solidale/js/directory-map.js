@@ -8,6 +8,17 @@
     if (!source || element.dataset.mapReady) return;
     element.dataset.mapReady = "1";
     const data = JSON.parse(source.textContent);
+    // The marker images by their collected (hashed) static URLs, given by the template.
+    const icon = L.icon({
+      iconUrl: element.dataset.markerIcon,
+      iconRetinaUrl: element.dataset.markerIconRetina,
+      shadowUrl: element.dataset.markerShadow,
+      iconSize: [25, 41],
+      iconAnchor: [12, 41],
+      popupAnchor: [1, -34],
+      tooltipAnchor: [16, -28],
+      shadowSize: [41, 41],
+    });
     const map = L.map(element, { attributionControl: false, scrollWheelZoom: false });
     const areas = L.geoJSON(
       data.neighbourhoods.map((area) => ({
@@ -24,7 +35,7 @@
       link.textContent = marker.title;
       const popup = document.createElement("div");
       popup.append(link, document.createElement("br"), marker.place);
-      return L.marker([marker.lat, marker.lon], { title: marker.title, alt: marker.title }).bindPopup(popup);
+      return L.marker([marker.lat, marker.lon], { icon, title: marker.title, alt: marker.title }).bindPopup(popup);
     });
     const group = L.featureGroup(markers).addTo(map);
     const bounds = markers.length ? group.getBounds() : areas.getBounds();
