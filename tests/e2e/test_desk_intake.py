@@ -74,3 +74,46 @@ def test_a_returning_person_is_recorded_with_the_keyboard_only(
     expect(page.locator("main")).to_contain_text("Casa e abitare — urgenza alta")
     expect(page.locator("main")).to_contain_text("orientamento")
     tab.check()
+
+
+def test_the_desk_pages_pass_the_browser_checks_and_a_coordinator_assigns_in_bulk(
+    open_tab: Callable[[], Tab],
+) -> None:
+    tab = open_tab()
+    tab.login("coordinatore@comune-massa.demo", DEMO_PASSWORD)
+    for path in ("/desk/", "/desk/?needs_answer=on&channel=phone", "/desk/requests/"):
+        tab.goto(path)
+    page = tab.page
+    for listing, first in (("/desk/", "#access-rows tbody a"), ("/desk/requests/", "tbody a")):
+        tab.goto(listing)
+        with page.expect_navigation():
+            page.locator(first).first.click()
+        tab.check()
+    tab.goto("/desk/")
+    with page.expect_navigation():
+        page.locator("#access-rows tbody a").first.click()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Modifica", exact=True).click()
+    tab.check()
+
+    tab.goto("/desk/triage/")
+    boxes = page.locator("input[name=items]")
+    count = min(boxes.count(), 2)
+    assert count > 0
+    for index in range(count):
+        boxes.nth(index).check()
+    page.get_by_label("Assegna i selezionati a").select_option(label="Sara Lazzerini")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Assegna", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text("Assegnati:")
+    tab.check()
+
+    partner = open_tab()
+    partner.login("admin@ilponte.demo", DEMO_PASSWORD)
+    for path in ("/desk/intake/", "/desk/triage/", "/desk/"):
+        partner.goto(path)
+
+    citizen = open_tab()
+    citizen.login("cittadino@example.demo", DEMO_PASSWORD)
+    for path in ("/desk/requests/new/", "/desk/requests/mine/", "/desk/requests/status/"):
+        citizen.goto(path)
