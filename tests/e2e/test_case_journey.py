@@ -8,7 +8,9 @@ timeline shows the access, the taking charge and the approved intervention.
 
 from __future__ import annotations
 
+import random
 import re
+import string
 from collections.abc import Callable
 
 from playwright.sync_api import expect
@@ -19,8 +21,11 @@ from .conftest import DEMO_PASSWORD
 DESK_OPERATOR = "sportello@comune-massa.demo"
 SOCIAL_WORKER = "assistente.sociale@comune-massa.demo"
 COORDINATOR = "coordinatore@comune-massa.demo"
-FAMILY_NAME = "Querciolini"
+#: A new surname and birth date each run, so the journey also runs again on a server kept
+#: up (SOLIDALE_E2E_URL) without meeting the duplicate check of an earlier run.
+FAMILY_NAME = "Quercio" + "".join(random.choice(string.ascii_lowercase) for _ in range(5))
 GIVEN_NAME = "Ferdinanda"
+BIRTH_DATE = f"{random.randint(1950, 2000)}-{random.randint(1, 12):02d}-{random.randint(1, 28):02d}"
 PERSON = re.compile(rf"{FAMILY_NAME}\s+{GIVEN_NAME}")
 
 
@@ -36,15 +41,17 @@ def _record_the_access(desk: Tab) -> None:
     page.get_by_label("Cerca persona").press_sequentially(FAMILY_NAME, delay=30)
     expect(page.locator("#intake-results")).to_contain_text("Nessuna persona trovata")
     page.locator("#intake-new-person summary").click()
-    page.get_by_label("Cognome", exact=True).fill(FAMILY_NAME)
-    page.get_by_label("Nome", exact=True).fill(GIVEN_NAME)
-    page.get_by_label("Data di nascita").fill("1979-06-21")
+    page.get_by_role("textbox", name=re.compile(r"^Cognome")).fill(FAMILY_NAME)
+    page.get_by_role("textbox", name=re.compile(r"^Nome")).fill(GIVEN_NAME)
+    page.get_by_label("Data di nascita").fill(BIRTH_DATE)
     need = page.get_by_label("Aggiungi un bisogno")
     need.fill("Casa e abitare")
     need.press("Enter")
     expect(page.locator("#need-chips")).to_contain_text("Casa e abitare")
     page.get_by_label("Esito").select_option("taking_charge")
-    page.get_by_label("Richiesta", exact=True).fill("Sfratto esecutivo tra un mese, lavoro perso")
+    page.get_by_role("textbox", name=re.compile(r"^Informazioni date")).fill(
+        "Sfratto esecutivo tra un mese: fissato il colloquio con l'assistente sociale"
+    )
     _submit(desk, "Registra l'accesso")
     expect(page.locator("#intake-last")).to_contain_text(FAMILY_NAME)
 
@@ -57,8 +64,9 @@ def _take_charge(worker: Tab) -> str:
     worker.check()
     page.get_by_label("Area").select_option("adults")
     page.get_by_label("Motivo della presa in carico").fill("Rischio di perdita dell'alloggio")
-    access = page.locator("input[name=accesses]").first
-    access.check()
+    # Bootstrap Italia draws the checkbox on its label: the operator clicks the label.
+    page.locator("label[for=id_accesses_0]").click()
+    expect(page.locator("#id_accesses_0")).to_be_checked()
     _submit(worker, "Prendi in carico")
     expect(page.get_by_role("heading", level=1)).to_contain_text(FAMILY_NAME)
     expect(page.locator("#summary-title + dl")).to_contain_text("sportello")
