@@ -247,8 +247,12 @@ class Referral(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["receiver_organization", "-sent_at"], name="referral_inbox"),
-            models.Index(fields=["sender_organization", "-sent_at"], name="referral_outbox"),
+            models.Index(
+                fields=["receiver_organization", "-sent_at", "-id"], name="referral_inbox_order"
+            ),
+            models.Index(
+                fields=["sender_organization", "-sent_at", "-id"], name="referral_outbox_order"
+            ),
             models.Index(
                 fields=["status", "accept_due_at"],
                 name="referral_pending_due",
