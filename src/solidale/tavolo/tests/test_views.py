@@ -126,9 +126,9 @@ def test_the_minutes_export_is_a_real_pdf(personas: Personas, login) -> None:
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    pages = re.search(rb"/Type /Pages.*?/Count (\d+)", response.content, re.DOTALL)
-    assert pages is not None
-    assert int(pages.group(1)) > 0
+    counts = [int(count) for count in re.findall(rb"/Count (\d+)", response.content)]
+    assert b"/Type /Pages" in response.content
+    assert counts and max(counts) > 0
 
 
 def test_close_and_publish_from_the_page(personas: Personas, login) -> None:
