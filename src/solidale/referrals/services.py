@@ -595,5 +595,5 @@ def referrals_overdue_notify(*, now: datetime | None = None) -> int:
 
 @task()
 def referrals_overdue_task() -> int:
-    """The task worker's entry point (schedule it hourly: ``solidale referrals_overdue``)."""
+    """The task worker's entry point; ``solidale referrals_overdue`` runs the same from cron."""
     return referrals_overdue_notify()

@@ -25,6 +25,7 @@ from ..services import (
     referral_send,
     referral_start,
     referrals_overdue_notify,
+    referrals_overdue_task,
 )
 from .factories import comune_person, cooperative_service, desk_access, open_case, sent_referral
 
@@ -265,3 +266,18 @@ def test_overdue_referrals_are_notified_once_to_both_sides(personas: Personas) -
     assert any("in ritardo" in title for title in _titles(personas.social_worker))
     referral.refresh_from_db()
     assert referral.overdue_notified_at is not None
+
+
+def test_the_overdue_command_notifies_through_the_same_service(personas: Personas) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    referral = sent_referral(personas)
+    Referral.objects.filter(pk=referral.pk).update(
+        accept_due_at=timezone.now() - timedelta(hours=1)
+    )
+    out = StringIO()
+    call_command("referrals_overdue", stdout=out)
+    assert out.getvalue().strip().endswith("1")
+    assert referrals_overdue_task.call() == 0
