@@ -6,14 +6,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from playwright.sync_api import expect
+from playwright.sync_api import ViewportSize, expect
 
 from .browser import Tab
 from .conftest import DEMO_PASSWORD
 
 OPERATOR = "operatore@ilponte.demo"
 DORMITORY = "Dormitorio notturno Il Ponte"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def test_a_citizen_finds_a_dormitory_by_need_and_neighbourhood(open_tab: Callable[[], Tab]) -> None:
