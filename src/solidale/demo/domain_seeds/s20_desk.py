@@ -219,9 +219,9 @@ def seed_demo(*, city: City, rng: random.Random) -> None:
                 "consent": True,
             }
         )
-        if index % 4 == 1:
+        if index % 4 == 0:
             triage_assign(actor=coordinator, item=online_request, assignee=desk_operator)
-        if index % 4 == 3:
+        if index % 4 == 2:
             online_request_set_status(
                 actor=coordinator,
                 online_request=online_request,

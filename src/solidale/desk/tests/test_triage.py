@@ -2,7 +2,8 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from django.db import connections
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -164,3 +165,26 @@ def test_two_people_assigning_the_same_item_at_once_leave_exactly_one_assignee()
     assert sorted(outcomes) == ["assigned", "conflict", "conflict"]
     access.refresh_from_db()
     assert access.assigned_to in takers
+
+
+@pytest.mark.django_db
+def test_the_triage_and_request_pages_do_not_grow_in_queries_with_items(personas, login) -> None:
+    client = login(personas.coordinator)
+    make_access(personas.desk_operator)
+    make_online_request()
+    pages = (reverse("desk:triage"), reverse("desk:request_list"))
+    few = []
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(page).status_code == 200
+        few.append(len(queries.captured_queries))
+    for _index in range(5):
+        access = make_access(personas.desk_operator, needs=[NeedInput("food"), NeedInput("work")])
+        triage_assign(actor=personas.coordinator, item=access, assignee=personas.social_worker)
+        make_online_request()
+    many = []
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page)
+        many.append(len(queries.captured_queries))
+    assert many == few
