@@ -258,3 +258,18 @@ def test_the_service_edit_page_adds_places_hours_and_capacity(personas: Personas
     )
     assert response.status_code == 400
     assert "diverso da quello di apertura" in response.content.decode()
+
+
+def test_the_landing_page_lists_agreements_about_to_expire(personas: Personas, login) -> None:
+    today = timezone.localdate()
+    agreement_create(
+        organization=personas.cooperative,
+        kind="coprogettazione",
+        title="Accoglienza invernale",
+        valid_from=today - timedelta(days=300),
+        valid_to=today + timedelta(days=20),
+        actor=personas.coordinator,
+    )
+    page = login(personas.coordinator).get(reverse("core:home")).content.decode()
+    assert "Accordi con il Comune in scadenza" in page
+    assert "Accoglienza invernale" in page
