@@ -57,3 +57,33 @@ def test_an_operator_updates_the_beds_from_a_phone(open_tab: Callable[[], Tab]) 
     tab.check()
     tab.goto("/network/servizi/?q=Dormitorio+notturno")
     expect(tab.page.get_by_text("7 disponibili su 18")).to_be_visible()
+
+
+def test_the_staff_pages_of_the_network_pass_the_browser_checks(
+    open_tab: Callable[[], Tab],
+) -> None:
+    admin = open_tab()
+    admin.login("admin@ilponte.demo", DEMO_PASSWORD)
+    admin.goto("/network/organizzazioni/")
+    with admin.page.expect_navigation():
+        admin.page.get_by_role("link", name="Cooperativa Sociale Il Ponte").click()
+    admin.check()
+    with admin.page.expect_navigation():
+        admin.page.get_by_role("link", name="Modifica il profilo").click()
+    admin.check()
+    admin.goto("/network/miei-servizi/")
+    with admin.page.expect_navigation():
+        admin.page.get_by_role("link", name=DORMITORY).click()
+    admin.check()
+    expect(admin.page.get_by_role("heading", name="Orari")).to_be_visible()
+    admin.goto("/network/miei-servizi/nuovo/")
+
+    coordinator = open_tab()
+    coordinator.login("coordinatore@comune-massa.demo", DEMO_PASSWORD)
+    coordinator.goto("/network/organizzazioni/")
+    with coordinator.page.expect_navigation():
+        coordinator.page.get_by_role("link", name="Cooperativa Sociale Il Ponte").click()
+    coordinator.check()
+    with coordinator.page.expect_navigation():
+        coordinator.page.get_by_role("link", name="Registra un accordo").click()
+    coordinator.check()
