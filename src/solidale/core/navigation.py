@@ -20,6 +20,9 @@ class NavEntry:
         return reverse(self.url_name)
 
 
+#: The pseudo-role under which citizens' menu entries are registered (citizens have no membership).
+CITIZEN = "citizen"
+
 _entries: list[NavEntry] = []
 
 

@@ -11,7 +11,7 @@ class DeskConfig(AppConfig):
 
     def ready(self) -> None:
         from solidale.core import attention, timeline
-        from solidale.core.navigation import register
+        from solidale.core.navigation import CITIZEN, register
 
         from . import permissions  # noqa: F401  (registers the rules permissions)
         from .permissions import DESK_ROLES
@@ -20,6 +20,7 @@ class DeskConfig(AppConfig):
         register(_("Accoglienza"), "desk:intake", DESK_ROLES, order=10)
         register(_("Contatti"), "desk:access_list", DESK_ROLES, order=11)
         register(_("Triage"), "desk:triage", DESK_ROLES, order=12)
+        register(_("Le mie richieste"), "desk:my_requests", {CITIZEN}, order=10)
         timeline.register("desk", timeline_entries)
         # The heading stays lazy so that it follows the language of each request.
         heading = cast(str, _("Accoglienza: ricontatti e triage"))

@@ -347,3 +347,10 @@ def test_person_pages_stay_unchanged_for_persons_the_desk_cannot_see(personas, l
     assert response.status_code == 200
     assert not Access.objects.exists()
     assert Person.objects.filter(pk=person.pk).exists()
+
+
+def test_a_citizen_finds_their_requests_in_the_menu(personas, login) -> None:
+    home = login(personas.citizen).get(reverse("core:home"))
+    assert reverse("desk:my_requests").encode() in home.content
+    staff_home = login(personas.desk_operator).get(reverse("core:home"))
+    assert reverse("desk:my_requests").encode() not in staff_home.content
