@@ -66,7 +66,9 @@ class SessionAuth(APIKeyCookie):
 api = NinjaAPI(
     title="Solidale API",
     version="1",
-    description=_("API della rete Solidale: stesse regole, stessi permessi e stesso audit delle pagine."),
+    description=_(
+        "API della rete Solidale: stesse regole, stessi permessi e stesso audit delle pagine."
+    ),
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth(csrf=True)],
     docs_url="/docs",
@@ -75,7 +77,12 @@ api = NinjaAPI(
 
 
 def error_response(
-    request: HttpRequest, *, status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+    request: HttpRequest,
+    *,
+    status: int,
+    code: str,
+    message: str,
+    fields: dict[str, list[str]] | None = None,
 ) -> HttpResponse:
     body: dict[str, Any] = {"code": code, "message": message}
     if fields:
@@ -87,21 +94,31 @@ def error_response(
 def on_invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        location = [
+            str(part)
+            for part in error.get("loc", [])
+            if part not in ("body", "payload", "query", "path")
+        ]
         fields.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg", "")))
-    return error_response(request, status=422, code="invalid", message=_("Dati non validi."), fields=fields)
+    return error_response(
+        request, status=422, code="invalid", message=_("Dati non validi."), fields=fields
+    )
 
 
 @api.exception_handler(DjangoValidationError)
 def on_model_invalid(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
     fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return error_response(request, status=422, code="invalid", message=_("Dati non validi."), fields=fields)
+    return error_response(
+        request, status=422, code="invalid", message=_("Dati non validi."), fields=fields
+    )
 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     fields = {exc.field: [exc.message]} if exc.field else None
-    return error_response(request, status=exc.status, code=exc.code, message=exc.message, fields=fields)
+    return error_response(
+        request, status=exc.status, code=exc.code, message=exc.message, fields=fields
+    )
 
 
 @api.exception_handler(Http404)
@@ -111,7 +128,9 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return error_response(request, status=401, code="unauthenticated", message=_("Autenticazione richiesta."))
+    return error_response(
+        request, status=401, code="unauthenticated", message=_("Autenticazione richiesta.")
+    )
 
 
 @api.exception_handler(HttpError)

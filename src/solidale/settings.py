@@ -139,13 +139,17 @@ else:
 if TESTING and DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file per test process, not shared-cache memory: concurrency tests need SQLite's real
     # locking (busy timeout, IMMEDIATE transactions) as in production.
-    DATABASES["default"]["TEST"] = {"NAME": f"{tempfile.gettempdir()}/solidale-test-{os.getpid()}.sqlite3"}
+    DATABASES["default"]["TEST"] = {
+        "NAME": f"{tempfile.gettempdir()}/solidale-test-{os.getpid()}.sqlite3"
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, tasks ------------------------------------------------------
 REDIS_URL = os.environ.get("SOLIDALE_REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {
@@ -178,7 +182,10 @@ if TESTING:
     PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -284,7 +291,9 @@ SOLIDALE_MUNICIPALITY_BELFIORE = os.environ.get("SOLIDALE_MUNICIPALITY_BELFIORE"
 SOLIDALE_RATE_LIMIT_SEARCH = os.environ.get("SOLIDALE_RATE_LIMIT_SEARCH", "120/60")
 SOLIDALE_RATE_LIMIT_PUBLIC = os.environ.get("SOLIDALE_RATE_LIMIT_PUBLIC", "10/3600")
 SOLIDALE_API_PAGE_SIZE = envint("SOLIDALE_API_PAGE_SIZE", 50)
-SOLIDALE_CASES_APPROVAL_THRESHOLD_EUR = os.environ.get("SOLIDALE_CASES_APPROVAL_THRESHOLD_EUR", "500")
+SOLIDALE_CASES_APPROVAL_THRESHOLD_EUR = os.environ.get(
+    "SOLIDALE_CASES_APPROVAL_THRESHOLD_EUR", "500"
+)
 SOLIDALE_CASES_MAX_AMOUNT_EUR = os.environ.get("SOLIDALE_CASES_MAX_AMOUNT_EUR", "50000")
 SOLIDALE_CASES_REVIEW_REMINDER_DAYS = envint("SOLIDALE_CASES_REVIEW_REMINDER_DAYS", 7)
 SOLIDALE_SMS_BACKEND = os.environ.get("SOLIDALE_SMS_BACKEND", "none")  # none | gateway
