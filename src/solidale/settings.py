@@ -132,7 +132,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "solidale.sqlite3",
+            "NAME": str(VAR_DIR / "solidale.sqlite3"),
             "OPTIONS": dict(SQLITE_OPTIONS),
         }
     }
@@ -285,6 +285,7 @@ LOGGING = {
 }
 
 # --- Solidale --------------------------------------------------------------------
+SOLIDALE_SCHEDULER_TICK_SECONDS = envint("SOLIDALE_SCHEDULER_TICK_SECONDS", 30)
 SOLIDALE_BASE_URL = os.environ.get("SOLIDALE_BASE_URL", "http://127.0.0.1:8000")
 SOLIDALE_SITE_NAME = os.environ.get("SOLIDALE_SITE_NAME", "Solidale — Comune di Massa")
 SOLIDALE_MUNICIPALITY_BELFIORE = os.environ.get("SOLIDALE_MUNICIPALITY_BELFIORE", "F023")

@@ -189,3 +189,17 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PeriodicRun(models.Model):
+    """When the scheduler last enqueued a periodic task (see ``core.schedule``)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_enqueued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("attività periodica")
+        verbose_name_plural = _("attività periodiche")
+
+    def __str__(self) -> str:
+        return self.name

@@ -42,6 +42,10 @@ def worker_command() -> list[str]:
     return [sys.executable, "-m", "solidale.cli", "db_worker", "--queue-name", "*", "--no-reload"]
 
 
+def scheduler_command() -> list[str]:
+    return [sys.executable, "-m", "solidale.cli", "scheduler"]
+
+
 @dataclass
 class Child:
     name: str
@@ -83,6 +87,7 @@ class Supervisor:
         ]
         if self.with_worker:
             self.children.append(Child("db_worker", worker_command()))
+            self.children.append(Child("scheduler", scheduler_command()))
         for child in self.children:
             # A session of their own: a Ctrl-C in the terminal reaches us, and we stop them in order.
             child.process = subprocess.Popen(  # noqa: S603 (our own interpreter and arguments)
