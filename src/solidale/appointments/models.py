@@ -257,10 +257,6 @@ class Appointment(TimeStampedModel):
     def who(self) -> str:
         return str(self.person) if self.person_id else self.contact_name
 
-    @property
-    def is_active(self) -> bool:
-        return self.status == Status.BOOKED
-
 
 class CalendarFeed(models.Model):
     """An operator's secret iCal address: only the SHA-256 of the token is stored."""
