@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import connection
@@ -61,7 +63,8 @@ def server_error(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     """The user's own notifications, newest first (50 per page)."""
-    page = Paginator(request.user.notifications.all(), 50).get_page(request.GET.get("page"))
+    user: Any = request.user  # login_required: an accounts.User
+    page = Paginator(user.notifications.all(), 50).get_page(request.GET.get("page"))
     return render(request, "core/notification_list.html", {"page": page})
 
 
@@ -69,9 +72,10 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_POST
 def notification_read(request: HttpRequest) -> HttpResponse:
     """Mark one notification (``id``) or all of them read, then follow the link or go back."""
-    notifications = request.user.notifications.unread()
+    user: Any = request.user  # login_required: an accounts.User
+    notifications = user.notifications.unread()
     if request.POST.get("id"):
-        notification = get_object_or_404(request.user.notifications.all(), pk=request.POST["id"])
+        notification = get_object_or_404(user.notifications.all(), pk=request.POST["id"])
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=timezone.now()
         )
