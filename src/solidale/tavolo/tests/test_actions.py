@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
 from django.core import mail
@@ -159,3 +160,11 @@ def test_the_worker_emails_the_overdue_notice(personas: Personas) -> None:
     subjects = [message.subject for message in mail.outbox]
     assert any(subject.startswith("Azione del tavolo in ritardo") for subject in subjects)
     assert [message.to for message in mail.outbox] == [[personas.association_operator.email]]
+
+
+def test_the_command_notifies_the_overdue_actions(personas: Personas) -> None:
+    assigned_action(personas, deadline=YESTERDAY, owner=personas.association_operator)
+    output = StringIO()
+    call_command("tavolo_overdue", stdout=output)
+    assert "1" in output.getvalue()
+    assert Notification.objects.filter(kind="tavolo.action_overdue").count() == 1
