@@ -1,3 +1,4 @@
+from datetime import time
 from typing import cast
 
 from django.apps import AppConfig
@@ -11,10 +12,11 @@ class TavoloConfig(AppConfig):
 
     def ready(self) -> None:
         from solidale.accounts.models import Role
-        from solidale.core import attention
+        from solidale.core import attention, schedule
         from solidale.core.navigation import register
 
         from .providers import attention_items
+        from .services import actions_overdue_task
 
         everyone = frozenset(Role.values)
         register(_("Tavolo solidale"), "tavolo:meeting_list", everyone, order=50)
@@ -23,3 +25,4 @@ class TavoloConfig(AppConfig):
         # The heading stays lazy so that it follows the language of each request.
         heading = cast(str, _("Azioni del tavolo in ritardo"))
         attention.register("tavolo.overdue", heading, attention_items)
+        schedule.register("tavolo.overdue", actions_overdue_task, daily_at=time(7, 0))

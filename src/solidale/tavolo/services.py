@@ -447,7 +447,7 @@ def actions_overdue_notify(*, today: date | None = None) -> int:
 
 @task()
 def actions_overdue_task() -> int:
-    """The task worker's entry point (schedule it daily: ``solidale tavolo_overdue``)."""
+    """The task worker's entry point, enqueued daily at 7:00 by ``solidale scheduler``."""
     return actions_overdue_notify()
 
 

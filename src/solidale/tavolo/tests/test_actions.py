@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from conftest import Personas
+from solidale.core import schedule
 from solidale.core.attention import attention_for
 from solidale.core.errors import ConflictError, DomainError, PermissionDeniedError
 from solidale.core.models import Notification
@@ -168,3 +169,9 @@ def test_the_command_notifies_the_overdue_actions(personas: Personas) -> None:
     call_command("tavolo_overdue", stdout=output)
     assert "1" in output.getvalue()
     assert Notification.objects.filter(kind="tavolo.action_overdue").count() == 1
+
+
+def test_the_scheduler_enqueues_the_overdue_task_every_morning() -> None:
+    (periodic,) = [p for p in schedule.registered() if p.name == "tavolo.overdue"]
+    assert periodic.task == actions_overdue_task
+    assert periodic.daily_at is not None and periodic.daily_at.hour == 7
