@@ -58,4 +58,4 @@ def test_a_tick_enqueues_the_digest_once_and_the_worker_sends_it(personas) -> No
 
 def test_every_app_registers_its_periodic_work() -> None:
     names = {periodic.name for periodic in schedule.registered()}
-    assert {"core.notification_digest", "referrals.overdue"} <= names
+    assert {"core.notification_digest", "referrals.overdue", "appointments.reminders"} <= names
