@@ -1,3 +1,4 @@
+from datetime import time
 from typing import cast
 
 from django.apps import AppConfig
@@ -11,11 +12,12 @@ class CasesConfig(AppConfig):
 
     def ready(self) -> None:
         from solidale.accounts.models import Role
-        from solidale.core import attention, timeline
+        from solidale.core import attention, schedule, timeline
         from solidale.core.navigation import register
 
         from . import permissions  # noqa: F401  (registers the rules permissions)
         from .selectors import attention_items, timeline_entries
+        from .tasks import case_review_reminders_send
 
         register(
             _("Le mie cartelle"),
@@ -28,3 +30,6 @@ class CasesConfig(AppConfig):
         # The heading stays lazy so that it follows the language of each request.
         heading = cast(str, _("Cartelle sociali: scadenze e verifiche"))
         attention.register("cases.follow_ups", heading, attention_items)
+        schedule.register(
+            "cases.review_reminders", case_review_reminders_send, daily_at=time(7, 30)
+        )

@@ -9,5 +9,5 @@ from .services import review_reminders_send
 
 @task()
 def case_review_reminders_send() -> int:
-    """Notify the responsible social workers of the reviews due soon (schedule it daily)."""
+    """Notify the responsible social workers of the reviews due soon (daily, see apps.py)."""
     return review_reminders_send()
