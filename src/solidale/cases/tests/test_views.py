@@ -261,3 +261,9 @@ def test_follow_ups_appear_on_the_landing_page(personas, login) -> None:
         assigned_to=personas.social_worker,
     )
     assert "Richiamare il proprietario" in login(personas.social_worker).get("/").content.decode()
+
+
+def test_an_open_case_offers_a_referral_to_a_service(personas, login) -> None:
+    case = open_case(personas)
+    page = login(personas.social_worker).get(reverse("cases:detail", args=[case.pk]))
+    assert f"{reverse('referrals:create')}?case={case.pk}".encode() in page.content

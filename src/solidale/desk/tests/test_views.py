@@ -354,3 +354,9 @@ def test_a_citizen_finds_their_requests_in_the_menu(personas, login) -> None:
     assert reverse("desk:my_requests").encode() in home.content
     staff_home = login(personas.desk_operator).get(reverse("core:home"))
     assert reverse("desk:my_requests").encode() not in staff_home.content
+
+
+def test_an_access_with_a_person_offers_a_referral_to_a_service(personas, login) -> None:
+    access = make_access(personas.desk_operator)
+    page = login(personas.desk_operator).get(reverse("desk:access_detail", args=[access.pk]))
+    assert f"{reverse('referrals:create')}?access={access.pk}".encode() in page.content
