@@ -15,7 +15,8 @@ from .conftest import DEMO_PASSWORD
 
 COORDINATOR = "coordinatore@comune-massa.demo"
 OPERATOR = "operatore@ilponte.demo"
-IL_PONTE = "Cooperativa Sociale Il Ponte"
+#: The organization as the pages name it (its short name).
+IL_PONTE = "Il Ponte"
 MEETING = "Tavolo straordinario per l'emergenza freddo"
 ACTION = "Distribuire quaranta coperte al dormitorio"
 #: The server's time zone (settings.TIME_ZONE): the form fields speak local time.
@@ -50,7 +51,9 @@ def _run_the_meeting(tab: Tab) -> None:
     expect(page.locator("[data-minutes-status]")).to_contain_text("Versione 1")
     assert page.evaluate("window.__solidaleMarker") == "same page"
     tab.check()
-    page.get_by_label("Nuova decisione").fill("Il Ponte distribuisce le coperte entro la settimana")
+    page.get_by_label("Nuova decisione", exact=True).fill(
+        "Il Ponte distribuisce le coperte entro la settimana"
+    )
     page.get_by_label("Voto o consenso").fill("all'unanimità")
     with page.expect_navigation():
         page.get_by_role("button", name="Registra la decisione").click()
