@@ -35,6 +35,7 @@ typecheck: install
 	$(BIN)/mypy
 
 migrations-check: install
+	mkdir -p $(SOLIDALE_VAR_DIR)
 	SOLIDALE_TESTING=1 $(SOLIDALE) makemigrations --check --dry-run
 
 # The whole suite in one pytest run: unit and view tests, the access matrix, then the
