@@ -38,10 +38,11 @@ migrations-check: install
 	mkdir -p $(SOLIDALE_VAR_DIR)
 	SOLIDALE_TESTING=1 $(SOLIDALE) makemigrations --check --dry-run
 
-# The whole suite in one pytest run: unit and view tests, the access matrix, then the
+# The whole suite: unit and view tests with the access matrix on two processes, then the
 # end-to-end journeys (Chromium against the real server, built once per run).
 test: install chromium lint typecheck migrations-check
-	SOLIDALE_TESTING=1 $(BIN)/pytest -q
+	SOLIDALE_TESTING=1 $(BIN)/pytest -q -n 2 -m "not e2e"
+	SOLIDALE_TESTING=1 $(BIN)/pytest -q -m e2e
 
 unit: install
 	SOLIDALE_TESTING=1 $(BIN)/pytest -q -m "not e2e"

@@ -122,3 +122,25 @@ def login(client: Client) -> Callable[[User], Client]:
 
 
 __all__ = ["PASSWORD", "Membership", "Personas", "build_personas"]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Transactional tests restore the reference data that migrations load.
+
+    A ``transaction=True`` test ends by emptying every table, and with it the data
+    migrations' rows (needs taxonomy, SIUSS codes, life domains). Marking each such test
+    ``serialized_rollback=True`` makes Django reload them, so tests after it, in any order
+    and on any xdist worker, still find them.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        wants_transaction = (marker is not None and marker.kwargs.get("transaction")) or (
+            "transactional_db" in getattr(item, "fixturenames", ())
+        )
+        if not wants_transaction or (marker is not None and marker.kwargs.get("serialized_rollback")):
+            continue
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        item.add_marker(
+            pytest.mark.django_db(**{**kwargs, "transaction": True, "serialized_rollback": True}),
+            append=False,
+        )

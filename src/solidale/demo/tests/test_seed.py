@@ -78,7 +78,8 @@ def test_it_creates_persons_with_valid_codici_fiscali_households_and_links() -> 
         relationship=HouseholdMember.Relationship.HEAD
     ).count() == (Household.objects.count())
     registered = PersonLink.objects.filter(reason=LinkReason.REGISTERED, ended_at=None)
-    assert registered.count() == 60
+    # Every person is registered somewhere; the domain seeds' accesses may register more.
+    assert registered.values("person").distinct().count() == 60
     assert registered.values("organization").distinct().count() > 1
     assert AuditEvent.objects.filter(
         action=AuditEvent.Action.BULK_CREATE, object_type="people.person"
