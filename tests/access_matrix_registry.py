@@ -350,6 +350,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     # accounts
     "accounts:login": public(),
     "accounts:logout": authenticated(methods=("POST",), status=302),
+    "accounts:notification_preferences": authenticated(methods=("POST",), status=302),
     "accounts:switch_membership": scoped(
         build_own_membership_switch, sees=frozenset({"social_worker"}), methods=("POST",)
     ),

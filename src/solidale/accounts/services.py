@@ -310,3 +310,21 @@ def otp_backup_codes_generate(*, actor: User) -> list[str]:
     StaticToken.objects.bulk_create([StaticToken(device=device, token=code) for code in codes])
     audit_record(actor=actor, action=Action.GRANT, obj=device, changes={"backup_codes": len(codes)})
     return codes
+
+
+@transaction.atomic
+def user_notification_email_set(*, actor: User, value: str) -> User:
+    """How the user receives notifications by e-mail: immediate, daily digest or none."""
+    choices = dict(User._meta.get_field("notification_email").choices or [])
+    if value not in choices:
+        raise DomainError(_("Scegli una delle opzioni proposte."), field="notification_email")
+    before = actor.notification_email
+    User.objects.filter(pk=actor.pk).update(notification_email=value)
+    actor.notification_email = value
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=actor,
+        changes={"notification_email": [before, value]},
+    )
+    return actor

@@ -7,6 +7,7 @@ urlpatterns = [
     path("login/", session.login, name="login"),
     path("logout/", session.logout, name="logout"),
     path("switch/", session.switch_membership, name="switch_membership"),
+    path("notifications/", session.notification_preferences, name="notification_preferences"),
     path("password/reset/", session.password_reset, name="password_reset"),
     path("password/reset/sent/", session.password_reset_done, name="password_reset_done"),
     path(

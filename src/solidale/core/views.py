@@ -65,7 +65,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     """The user's own notifications, newest first (50 per page)."""
     user: Any = request.user  # login_required: an accounts.User
     page = Paginator(user.notifications.all(), 50).get_page(request.GET.get("page"))
-    return render(request, "core/notification_list.html", {"page": page})
+    choices = user._meta.get_field("notification_email").choices
+    return render(
+        request,
+        "core/notification_list.html",
+        {"page": page, "email_choices": choices, "email_choice": user.notification_email},
+    )
 
 
 @login_required

@@ -5,19 +5,22 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from solidale.core.audit import Action, audit_record
-from solidale.core.errors import RateLimitedError
+from solidale.core.errors import DomainError, RateLimitedError
 from solidale.core.ratelimit import client_key, rate_limit_hit
 
 from ..forms import LoginForm, PasswordResetForm, SetPasswordForm
 from ..middleware import SESSION_KEY
+from ..services import user_notification_email_set
 from .common import AuthenticatedRequest, safe_next
 
 login = auth_views.LoginView.as_view(
@@ -84,3 +87,18 @@ password_reset_confirm = PasswordResetConfirmView.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="accounts/password_reset_complete.html"
 )
+
+
+@login_required
+@require_POST
+def notification_preferences(request: AuthenticatedRequest) -> HttpResponse:
+    """Choose immediate e-mails, a daily digest or in-app notifications only."""
+    try:
+        user_notification_email_set(
+            actor=request.user, value=request.POST.get("notification_email", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Preferenza salvata."))
+    return HttpResponseRedirect(reverse("core:notification_list"))

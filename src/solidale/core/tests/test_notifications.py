@@ -79,3 +79,21 @@ def test_the_header_counts_unread_notifications(personas, login) -> None:
     notify(users=[personas.desk_operator], kind="x", title="Uno")
     page = login(personas.desk_operator).get("/notifications/")
     assert b'1<span class="visually-hidden"> non lette' in page.content
+
+
+@pytest.mark.django_db
+def test_a_user_chooses_the_daily_digest(personas, login) -> None:
+    client = login(personas.social_worker)
+    response = client.post("/account/notifications/", {"notification_email": "digest"})
+    assert response.status_code == 302
+    personas.social_worker.refresh_from_db()
+    assert personas.social_worker.notification_email == "digest"
+    assert b'value="digest" selected' in client.get("/notifications/").content
+
+
+@pytest.mark.django_db
+def test_an_unknown_preference_changes_nothing(personas, login) -> None:
+    client = login(personas.social_worker)
+    client.post("/account/notifications/", {"notification_email": "pigeon"})
+    personas.social_worker.refresh_from_db()
+    assert personas.social_worker.notification_email == "immediate"
