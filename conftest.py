@@ -137,7 +137,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         wants_transaction = (marker is not None and marker.kwargs.get("transaction")) or (
             "transactional_db" in getattr(item, "fixturenames", ())
         )
-        if not wants_transaction or (marker is not None and marker.kwargs.get("serialized_rollback")):
+        if not wants_transaction or (
+            marker is not None and marker.kwargs.get("serialized_rollback")
+        ):
             continue
         kwargs = dict(marker.kwargs) if marker is not None else {}
         item.add_marker(

@@ -23,4 +23,6 @@ class AppointmentsConfig(AppConfig):
         heading = cast(str, _("I miei appuntamenti di oggi"))
         attention.register("appointments.today", heading, my_appointments_today)
         timeline.register("appointments", timeline_entries)
-        schedule.register("appointments.reminders", appointment_reminders_send, daily_at=time(17, 0))
+        schedule.register(
+            "appointments.reminders", appointment_reminders_send, daily_at=time(17, 0)
+        )

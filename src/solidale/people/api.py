@@ -19,12 +19,12 @@ from solidale.core.ratelimit import client_key, rate_limit_hit
 from . import services
 from .models import Household, HouseholdMember, Person, PersonLink
 from .permissions import (
-    FIELDSETS_BY_REASON,
     can_edit_person,
     can_use_registry,
     get_household_for_user,
     get_person_for_user,
     households_visible_to,
+    link_fieldsets,
     person_fieldsets_for,
     person_visible_fields,
     persons_visible_to,
@@ -105,8 +105,8 @@ def _fieldsets_by_person(user: Any, person_ids: list[int]) -> dict[int, list[str
         person_id__in=person_ids, organization_id=user.membership.organization_id
     )
     groups: dict[int, set[str]] = {pk: set() for pk in person_ids}
-    for person_id, reason in reasons.values_list("person_id", "reason"):
-        groups[person_id] |= FIELDSETS_BY_REASON.get(reason, frozenset())
+    for person_id, reason, shared in reasons.values_list("person_id", "reason", "fieldsets"):
+        groups[person_id] |= link_fieldsets(reason, shared)
     return {pk: sorted(names) for pk, names in groups.items()}
 
 

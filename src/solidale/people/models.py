@@ -249,6 +249,14 @@ class PersonLink(models.Model):
         blank=True,
         help_text=_("Il record che dà il motivo, es. cases.case:12."),
     )
+    fieldsets = models.JSONField(
+        _("gruppi di campi condivisi"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Limita i campi che il motivo apre (es. un invio che condivide solo l'identità)."
+        ),
+    )
     started_at = models.DateTimeField(_("dal"), default=timezone.now)
     ended_at = models.DateTimeField(_("al"), null=True, blank=True)
 

@@ -75,6 +75,12 @@ PERSON_FIELDS_BY_FIELDSET: dict[str, tuple[str, ...]] = {
 }
 
 
+def link_fieldsets(reason: str, shared: list[str] | None) -> frozenset[str]:
+    """The field groups one link opens: its reason's, narrowed to what was shared."""
+    opened = FIELDSETS_BY_REASON.get(reason, frozenset())
+    return opened if shared is None else opened & frozenset(shared)
+
+
 def persons_visible_to(user: AnyUser) -> Any:
     return Person.objects.visible_to(user)
 
@@ -133,12 +139,12 @@ def person_fieldsets_for(user: AnyUser, person: Person) -> set[str]:
     membership = getattr(user, "membership", None) if user.is_authenticated else None
     if membership is None or membership.role not in REGISTRY_ROLES:
         return set()
-    reasons = PersonLink.objects.open().filter(
+    links = PersonLink.objects.open().filter(
         person=person, organization_id=membership.organization_id
     )
     allowed: set[str] = set()
-    for reason in reasons.values_list("reason", flat=True).distinct():
-        allowed |= FIELDSETS_BY_REASON.get(reason, frozenset())
+    for reason, shared in links.values_list("reason", "fieldsets"):
+        allowed |= link_fieldsets(reason, shared)
     return allowed
 
 

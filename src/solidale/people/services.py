@@ -5,7 +5,7 @@ Pages, API and CLI call these functions; none of them checks a rule of its own.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -20,6 +20,7 @@ from solidale.core.errors import ConflictError, DomainError, PermissionDeniedErr
 
 from .models import (
     Consent,
+    FieldSet,
     Household,
     HouseholdMember,
     LinkReason,
@@ -251,11 +252,24 @@ def person_view(*, actor: Any, person: Person, purpose: str = "") -> None:
 
 @transaction.atomic
 def person_link_open(
-    *, actor: Any, person: Person, organization: Organization, reason: str, source: str = ""
+    *,
+    actor: Any,
+    person: Person,
+    organization: Organization,
+    reason: str,
+    source: str = "",
+    fieldsets: Iterable[str] | None = None,
 ) -> PersonLink:
-    """Give ``organization`` a reason to see ``person`` (domain apps call this)."""
+    """Give ``organization`` a reason to see ``person`` (domain apps call this).
+
+    ``fieldsets`` narrows what the reason opens (a referral that shares identity only);
+    ``None`` opens everything the reason opens.
+    """
     if reason not in LinkReason.values:
         raise DomainError(_("Motivo di accesso sconosciuto."), field="reason")
+    shared = None if fieldsets is None else sorted(set(fieldsets))
+    if shared is not None and not set(shared) <= set(FieldSet.values):
+        raise DomainError(_("Gruppo di campi sconosciuto."), field="fieldsets")
     existing = PersonLink.objects.open().filter(
         person=person, organization=organization, reason=reason, source=source
     )
@@ -263,14 +277,19 @@ def person_link_open(
     if link is not None:
         return link
     link = PersonLink.objects.create(
-        person=person, organization=organization, reason=reason, source=source
+        person=person, organization=organization, reason=reason, source=source, fieldsets=shared
     )
     audit_record(
         actor=actor,
         action=Action.GRANT,
         obj=link,
         person_id=person.pk,
-        changes={"organization": organization.name, "reason": reason, "source": source},
+        changes={
+            "organization": organization.name,
+            "reason": reason,
+            "source": source,
+            "fieldsets": shared,
+        },
     )
     return link
 

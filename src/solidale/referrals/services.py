@@ -324,6 +324,7 @@ def referral_accept(
         organization=organization,
         reason=LinkReason.REFERRAL,
         source=f"referrals.referral:{referral.pk}",
+        fieldsets=referral.shared_fieldsets,
     )
     Referral.objects.filter(pk=referral.pk).update(person_link=link)
     referral.person_link = link

@@ -177,3 +177,29 @@ def test_rules_permissions_are_registered(personas):
     assert not personas.desk_operator.has_perm("people.merge_person")
     assert personas.desk_operator.has_perm("people.change_person", person)
     assert not personas.outsider.has_perm("people.change_person", person)
+
+
+def test_a_link_that_shares_fewer_groups_opens_only_those(personas) -> None:
+    from solidale.core.errors import DomainError
+    from solidale.people.permissions import person_fieldsets_for
+    from solidale.people.services import person_link_open
+
+    person = make_person(personas.desk_operator)
+    person_link_open(
+        actor=personas.coordinator,
+        person=person,
+        organization=personas.cooperative,
+        reason=LinkReason.REFERRAL,
+        source="referrals.referral:1",
+        fieldsets=[FieldSet.IDENTITY],
+    )
+    assert person_fieldsets_for(personas.association_operator, person) == {FieldSet.IDENTITY}
+    with pytest.raises(DomainError):
+        person_link_open(
+            actor=personas.coordinator,
+            person=person,
+            organization=personas.cooperative,
+            reason=LinkReason.REFERRAL,
+            source="referrals.referral:2",
+            fieldsets=["everything"],
+        )

@@ -117,9 +117,13 @@ def test_the_receiver_sees_fewer_fields_when_the_sender_shared_fewer(
 ) -> None:
     referral = sent_referral(personas, shared_fieldsets=["identity"])
     referral_accept(actor=personas.association_operator, referral=referral)
-    content = login(personas.association_operator).get(_detail(referral)).content.decode()
+    client = login(personas.association_operator)
+    content = client.get(_detail(referral)).content.decode()
     assert FAMILY_NAME in content
     assert PHONE not in content
+    record = client.get(reverse("people:detail", args=[referral.person_id])).content.decode()
+    assert FAMILY_NAME in record
+    assert PHONE not in record
 
 
 def test_after_completion_the_receiver_no_longer_sees_the_person(
