@@ -90,6 +90,21 @@ def error_response(
     return api.create_response(request, {"error": body}, status=status)
 
 
+def _input_error_message(error: dict[str, Any]) -> str:
+    """Pydantic's message, translated for the kinds of error a client meets most."""
+    messages = {
+        "extra_forbidden": _("Campo sconosciuto."),
+        "missing": _("Campo obbligatorio."),
+        "string_too_long": _("Testo troppo lungo."),
+        "string_too_short": _("Testo troppo corto."),
+        "int_parsing": _("Serve un numero intero."),
+        "date_from_datetime_parsing": _("Serve una data nel formato AAAA-MM-GG."),
+        "date_parsing": _("Serve una data nel formato AAAA-MM-GG."),
+        "bool_parsing": _("Serve un valore vero o falso."),
+    }
+    return str(messages.get(str(error.get("type")), error.get("msg", "")))
+
+
 @api.exception_handler(NinjaValidationError)
 def on_invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
@@ -99,7 +114,7 @@ def on_invalid_input(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
             for part in error.get("loc", [])
             if part not in ("body", "payload", "query", "path")
         ]
-        fields.setdefault(".".join(location) or "__all__", []).append(str(error.get("msg", "")))
+        fields.setdefault(".".join(location) or "__all__", []).append(_input_error_message(error))
     return error_response(
         request, status=422, code="invalid", message=_("Dati non validi."), fields=fields
     )
@@ -135,6 +150,14 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and exc.__cause__ is not None:
+        # ninja wraps a body it cannot parse; say so in the user's language.
+        return error_response(
+            request,
+            status=400,
+            code="malformed",
+            message=_("Il corpo della richiesta non è JSON valido."),
+        )
     return error_response(request, status=exc.status_code, code="error", message=str(exc))
 
 
