@@ -365,7 +365,7 @@ class PlanGoal(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    TODO = "todo", _("da fare")
+    NOT_STARTED = "todo", _("da fare")
     IN_PROGRESS = "in_progress", _("in corso")
     DONE = "done", _("fatta")
     CANCELLED = "cancelled", _("annullata")
@@ -389,7 +389,7 @@ class PlanAction(models.Model):
     )
     due_on = models.DateField(_("scadenza"), null=True, blank=True)
     status = models.CharField(
-        _("stato"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.TODO
+        _("stato"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
     progress = models.PositiveSmallIntegerField(_("avanzamento (%)"), default=0)
     notes = models.TextField(_("note"), blank=True)
