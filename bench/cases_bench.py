@@ -17,17 +17,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import threading
-import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.load import login  # noqa: E402
-from bench.stats import LoadResult, load_table  # noqa: E402
+from bench.load import closed_loop, login, page_getter  # noqa: E402
+from bench.stats import load_table  # noqa: E402
 
 SOCIAL_WORKER = "assistente.sociale@comune-massa.demo"
 FAMILY_NAME = "Cronologia"
@@ -99,47 +96,6 @@ def timeline_person_ensure(events: int) -> int:
     return person.pk
 
 
-def closed_loop(url: str, session: str, *, clients: int, seconds: float, target: str) -> LoadResult:
-    """``clients`` threads requesting ``url`` back to back for ``seconds``."""
-    samples: list[float] = []
-    failures = [0]
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def client() -> None:
-        headers = {"Cookie": f"sessionid={session}"}
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback)
-            try:
-                with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
-                    response.read()
-                    ok = response.status == 200
-            except OSError:
-                ok = False
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                if ok:
-                    samples.append(elapsed)
-                else:
-                    failures[0] += 1
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    begun = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - begun
-    return LoadResult.from_samples(
-        target=target,
-        path=url,
-        samples_ms=samples,
-        failures=failures[0],
-        requests_per_second=len(samples) / wall,
-    )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=500)
@@ -180,10 +136,16 @@ def main() -> int:
                 "timeline": f"{supervisor.url}/people/{person_id}/timeline/",
             }
             for url in targets.values():
-                closed_loop(url, session, clients=1, seconds=1, target="warm-up")
+                closed_loop(
+                    page_getter(url, session), clients=1, seconds=1, target="warm-up", path=url
+                )
             results = [
                 closed_loop(
-                    url, session, clients=options.clients, seconds=options.duration, target=name
+                    page_getter(url, session),
+                    clients=options.clients,
+                    seconds=options.duration,
+                    target=name,
+                    path=url,
                 )
                 for name, url in targets.items()
             ]

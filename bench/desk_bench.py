@@ -19,19 +19,17 @@ import argparse
 import os
 import re
 import sys
-import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.load import login  # noqa: E402
-from bench.stats import LoadResult, load_table  # noqa: E402
+from bench.load import closed_loop, login  # noqa: E402
+from bench.stats import load_table  # noqa: E402
 
 DESK_OPERATOR = "sportello@comune-massa.demo"
 _CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -84,45 +82,6 @@ def csrf_for(url: str, session: str) -> tuple[str, str]:
     if not cookie or match is None:
         raise RuntimeError("the intake page gave no CSRF token")
     return cookie, match.group(1)
-
-
-def closed_loop(
-    send: Callable[[], bool], *, clients: int, seconds: float, target: str, path: str
-) -> LoadResult:
-    """``clients`` threads calling ``send`` back to back for ``seconds``."""
-    samples: list[float] = []
-    failures = [0]
-    lock = threading.Lock()
-    deadline = time.perf_counter() + seconds
-
-    def client() -> None:
-        while time.perf_counter() < deadline:
-            started = time.perf_counter()
-            try:
-                ok = send()
-            except OSError:
-                ok = False
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                if ok:
-                    samples.append(elapsed)
-                else:
-                    failures[0] += 1
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    begun = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    wall = time.perf_counter() - begun
-    return LoadResult.from_samples(
-        target=target,
-        path=path,
-        samples_ms=samples,
-        failures=failures[0],
-        requests_per_second=len(samples) / wall,
-    )
 
 
 def main() -> int:

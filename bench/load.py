@@ -15,9 +15,12 @@ import random
 import re
 import subprocess
 import sys
+import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -161,3 +164,55 @@ def locust_run(
 def write_queries(queries: list[str], path: Path) -> Path:
     path.write_text(json.dumps(queries))
     return path
+
+
+def closed_loop(
+    send: Callable[[], bool], *, clients: int, seconds: float, target: str, path: str
+) -> LoadResult:
+    """``clients`` threads calling ``send`` back to back for ``seconds``."""
+    samples: list[float] = []
+    failures = [0]
+    lock = threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def client() -> None:
+        while time.perf_counter() < deadline:
+            started = time.perf_counter()
+            try:
+                ok = send()
+            except OSError:
+                ok = False
+            elapsed = (time.perf_counter() - started) * 1000
+            with lock:
+                if ok:
+                    samples.append(elapsed)
+                else:
+                    failures[0] += 1
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    begun = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - begun
+    return LoadResult.from_samples(
+        target=target,
+        path=path,
+        samples_ms=samples,
+        failures=failures[0],
+        requests_per_second=len(samples) / wall,
+    )
+
+
+def page_getter(url: str, session: str) -> Callable[[], bool]:
+    """A ``send`` for :func:`closed_loop`: GET ``url`` with the session cookie, True on 200."""
+    headers = {"Cookie": f"sessionid={session}"}
+
+    def send() -> bool:
+        request = urllib.request.Request(url, headers=headers)  # noqa: S310 (loopback)
+        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310
+            response.read()
+            return bool(response.status == 200)
+
+    return send
