@@ -165,10 +165,16 @@ def _mount_routers() -> None:
     from solidale.appointments.api import router as appointments_router
     from solidale.cases.api import router as cases_router
     from solidale.desk.api import router as desk_router
+    from solidale.food.api import router as food_router
+    from solidale.housing.api import router as housing_router
+    from solidale.insights.api import router as insights_router
+    from solidale.neighbourhoods.api import router as neighbourhoods_router
     from solidale.network.api import router as network_router
     from solidale.people.api import households_router, persons_router
     from solidale.referrals.api import router as referrals_router
+    from solidale.shelter.api import router as shelter_router
     from solidale.tavolo.api import router as tavolo_router
+    from solidale.volunteers.api import router as volunteers_router
 
     api.add_router("/persons", persons_router)
     api.add_router("/households", households_router)
@@ -178,6 +184,12 @@ def _mount_routers() -> None:
     api.add_router("/cases", cases_router)
     api.add_router("/referrals", referrals_router)
     api.add_router("/tavolo", tavolo_router)
+    api.add_router("/food", food_router)
+    api.add_router("/shelter", shelter_router)
+    api.add_router("/housing", housing_router)
+    api.add_router("/neighbourhoods", neighbourhoods_router)
+    api.add_router("/volunteers", volunteers_router)
+    api.add_router("/insights", insights_router)
 
 
 _mount_routers()

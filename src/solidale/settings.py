@@ -74,6 +74,12 @@ INSTALLED_APPS = [
     "solidale.cases",
     "solidale.referrals",
     "solidale.tavolo",
+    "solidale.food",
+    "solidale.shelter",
+    "solidale.housing",
+    "solidale.neighbourhoods",
+    "solidale.volunteers",
+    "solidale.insights",
     "solidale.demo",
 ]
 

@@ -13,6 +13,12 @@ urlpatterns = [
     path("cases/", include("solidale.cases.urls")),
     path("referrals/", include("solidale.referrals.urls")),
     path("tavolo/", include("solidale.tavolo.urls")),
+    path("food/", include("solidale.food.urls")),
+    path("shelter/", include("solidale.shelter.urls")),
+    path("housing/", include("solidale.housing.urls")),
+    path("neighbourhoods/", include("solidale.neighbourhoods.urls")),
+    path("volunteers/", include("solidale.volunteers.urls")),
+    path("insights/", include("solidale.insights.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", api.urls),
 ]

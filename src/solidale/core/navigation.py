@@ -14,6 +14,8 @@ class NavEntry:
     url_name: str
     roles: frozenset[str]
     order: int = 100
+    #: The menu section the entry sits in (e.g. "Cibo"); None for top-level entries.
+    group: str | Promise | None = None
 
     @property
     def url(self) -> str:
@@ -27,11 +29,15 @@ _entries: list[NavEntry] = []
 
 
 def register(
-    label: str | Promise, url_name: str, roles: set[str] | frozenset[str], order: int = 100
+    label: str | Promise,
+    url_name: str,
+    roles: set[str] | frozenset[str],
+    order: int = 100,
+    group: str | Promise | None = None,
 ) -> None:
     if any(entry.url_name == url_name for entry in _entries):
         return
-    _entries.append(NavEntry(label, url_name, frozenset(roles), order))
+    _entries.append(NavEntry(label, url_name, frozenset(roles), order, group))
     _entries.sort(key=lambda entry: entry.order)
 
 

@@ -37,6 +37,7 @@ class LinkReason(models.TextChoices):
     PROGRAM = "program", _("seguita in un programma")
     REFERRAL = "referral", _("ricevuta con un invio")
     CASE = "case", _("in carico ai servizi sociali")
+    HOUSING = "housing", _("seguita per l'emergenza abitativa o una domanda ERP")
 
 
 class FieldSet(models.TextChoices):

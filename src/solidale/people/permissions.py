@@ -47,6 +47,15 @@ FIELDSETS_BY_REASON: dict[str, frozenset[str]] = {
     LinkReason.CASE: _FULL,
     LinkReason.PROGRAM: frozenset({FieldSet.IDENTITY, FieldSet.HOUSEHOLD_SIZE}),
     LinkReason.REFERRAL: frozenset({FieldSet.IDENTITY, FieldSet.CONTACTS}),
+    LinkReason.HOUSING: frozenset(
+        {
+            FieldSet.IDENTITY,
+            FieldSet.CONTACTS,
+            FieldSet.REGISTRY,
+            FieldSet.HOUSEHOLD,
+            FieldSet.HOUSEHOLD_SIZE,
+        }
+    ),
 }
 #: The person fields in each group (pages and API show only the groups allowed).
 PERSON_FIELDS_BY_FIELDSET: dict[str, tuple[str, ...]] = {

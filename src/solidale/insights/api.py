@@ -1,0 +1,5 @@
+"""The insights API, mounted at ``/api/v1/insights/``."""
+
+from ninja import Router
+
+router = Router(tags=["insights"])

@@ -1,0 +1,4 @@
+from django.urls import URLPattern
+
+app_name = "shelter"
+urlpatterns: list[URLPattern] = []
