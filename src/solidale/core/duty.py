@@ -35,6 +35,8 @@ class Activity:
     #: The places or sessions a shift of this kind can be for, for one organization:
     #: ``targets(organization_id) -> [(target, label), …]``.
     targets: Callable[[int], list[tuple[str, str]]]
+    #: Where a volunteer on duty works: ``url(target) -> path`` (e.g. the counter page).
+    url: Callable[[str], str] | None = None
 
 
 Provider = Callable[[Any, str, datetime], list[Duty]]
