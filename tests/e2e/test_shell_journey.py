@@ -52,3 +52,24 @@ def test_the_skip_link_takes_a_keyboard_user_to_the_main_content(
     tab.page.keyboard.press("Enter")
     assert tab.page.evaluate("document.activeElement.id") == "main-content"
     assert tab.page.url.endswith("#main-content")
+
+
+def test_a_keyboard_user_opens_a_menu_section_and_follows_a_link(
+    open_tab: Callable[[], Tab],
+) -> None:
+    tab = open_tab()
+    tab.login(DESK_OPERATOR, DEMO_PASSWORD)
+    tab.goto("/")
+    page = tab.page
+    section = page.get_by_role("button", name="Persone")
+    people = page.get_by_role("link", name="Nuclei familiari")
+    assert not people.is_visible()
+    section.focus()
+    page.keyboard.press("Enter")
+    assert section.get_attribute("aria-expanded") == "true"
+    assert people.is_visible()
+    tab.check()
+    people.focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/people/households/")

@@ -17,14 +17,28 @@ class AccountsConfig(AppConfig):
         from .selectors import api_tokens_expiring_soon
 
         navigation.register(
-            _("Membri"), "accounts:member_list", {Role.ORG_ADMIN, Role.COORDINATOR}, order=900
+            _("Membri"),
+            "accounts:member_list",
+            {Role.ORG_ADMIN, Role.COORDINATOR},
+            order=900,
+            group=_("Account"),
         )
         navigation.register(
-            _("Registro accessi"), "accounts:audit", {Role.ORG_ADMIN, Role.COORDINATOR}, order=910
+            _("Registro accessi"),
+            "accounts:audit",
+            {Role.ORG_ADMIN, Role.COORDINATOR},
+            order=910,
+            group=_("Account"),
         )
-        navigation.register(_("Token API"), "accounts:token_list", set(Role.values), order=920)
         navigation.register(
-            _("Verifica in due passaggi"), "accounts:otp_setup", set(PERSONAL_DATA_ROLES), order=930
+            _("Token API"), "accounts:token_list", set(Role.values), order=920, group=_("Account")
+        )
+        navigation.register(
+            _("Verifica in due passaggi"),
+            "accounts:otp_setup",
+            set(PERSONAL_DATA_ROLES),
+            order=930,
+            group=_("Account"),
         )
         # The heading stays lazy so that it follows the language of each request.
         heading = cast(str, _("Token API in scadenza"))

@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from solidale.core.navigation import CITIZEN, entries_for
+from solidale.core.navigation import CITIZEN, menu_for
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
@@ -16,6 +16,6 @@ def membership(request: HttpRequest) -> dict[str, Any]:
         "site_name": settings.SOLIDALE_SITE_NAME,
         "current_membership": user.membership,
         "memberships": list(user.memberships.active().select_related("organization")),
-        "nav_entries": entries_for(CITIZEN if user.is_citizen else user.role),
+        "nav_entries": menu_for(CITIZEN if user.is_citizen else user.role),
         "unread_notifications": user.notifications.unread().count(),
     }

@@ -18,7 +18,9 @@ class AppointmentsConfig(AppConfig):
         from .providers import my_appointments_today, timeline_entries
         from .tasks import appointment_reminders_send
 
-        navigation.register(_("Appuntamenti"), "appointments:index", REGISTRY_ROLES, order=15)
+        navigation.register(
+            _("Appuntamenti"), "appointments:index", REGISTRY_ROLES, order=15, group=_("Sportello")
+        )
         # The heading stays lazy so that it follows the language of each request.
         heading = cast(str, _("I miei appuntamenti di oggi"))
         attention.register("appointments.today", heading, my_appointments_today)

@@ -24,8 +24,15 @@ class CasesConfig(AppConfig):
             "cases:mine",
             {Role.SOCIAL_WORKER, Role.COORDINATOR, Role.ORG_OPERATOR, Role.ORG_ADMIN},
             order=30,
+            group=_("Casi e invii"),
         )
-        register(_("Carichi di lavoro"), "cases:caseload", {Role.COORDINATOR}, order=31)
+        register(
+            _("Carichi di lavoro"),
+            "cases:caseload",
+            {Role.COORDINATOR},
+            order=31,
+            group=_("Casi e invii"),
+        )
         timeline.register("cases", timeline_entries)
         # The heading stays lazy so that it follows the language of each request.
         heading = cast(str, _("Cartelle sociali: scadenze e verifiche"))

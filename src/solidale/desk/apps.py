@@ -17,9 +17,9 @@ class DeskConfig(AppConfig):
         from .permissions import DESK_ROLES
         from .selectors import attention_items, timeline_entries
 
-        register(_("Accoglienza"), "desk:intake", DESK_ROLES, order=10)
-        register(_("Contatti"), "desk:access_list", DESK_ROLES, order=11)
-        register(_("Triage"), "desk:triage", DESK_ROLES, order=12)
+        register(_("Accoglienza"), "desk:intake", DESK_ROLES, order=10, group=_("Sportello"))
+        register(_("Contatti"), "desk:access_list", DESK_ROLES, order=11, group=_("Sportello"))
+        register(_("Triage"), "desk:triage", DESK_ROLES, order=12, group=_("Sportello"))
         register(_("Le mie richieste"), "desk:my_requests", {CITIZEN}, order=10)
         timeline.register("desk", timeline_entries)
         # The heading stays lazy so that it follows the language of each request.

@@ -17,10 +17,18 @@ class NetworkConfig(AppConfig):
         from .permissions import CAPACITY_ROLES
 
         navigation.register(
-            _("Organizzazioni"), "network:organization_list", set(Role.values), order=60
+            _("Organizzazioni"),
+            "network:organization_list",
+            set(Role.values),
+            order=60,
+            group=_("Rete e tavolo"),
         )
         navigation.register(
-            _("Servizi della mia organizzazione"), "network:service_list", CAPACITY_ROLES, order=61
+            _("Servizi della mia organizzazione"),
+            "network:service_list",
+            CAPACITY_ROLES,
+            order=61,
+            group=_("Rete e tavolo"),
         )
         # The headings stay lazy so that they follow the language of each request.
         attention.register(

@@ -13,6 +13,12 @@ class PeopleConfig(AppConfig):
 
         from . import permissions  # noqa: F401  (registers the rules permissions)
 
-        register(_("Persone"), "people:list", REGISTRY_ROLES, order=20)
-        register(_("Nuclei familiari"), "people:household_list", REGISTRY_ROLES, order=21)
-        register(_("Unioni"), "people:merge_list", {Role.COORDINATOR}, order=22)
+        register(_("Persone"), "people:list", REGISTRY_ROLES, order=20, group=_("Persone"))
+        register(
+            _("Nuclei familiari"),
+            "people:household_list",
+            REGISTRY_ROLES,
+            order=21,
+            group=_("Persone"),
+        )
+        register(_("Unioni"), "people:merge_list", {Role.COORDINATOR}, order=22, group=_("Persone"))

@@ -17,9 +17,23 @@ class ReferralsConfig(AppConfig):
         from .providers import attention_items, timeline_entries
         from .services import referrals_overdue_task
 
-        register(_("Invii ricevuti"), "referrals:inbox", REFERRAL_ROLES, order=40)
-        register(_("Invii fatti"), "referrals:outbox", REFERRAL_ROLES, order=41)
-        register(_("Statistiche degli invii"), "referrals:stats", STATS_ROLES, order=42)
+        register(
+            _("Invii ricevuti"),
+            "referrals:inbox",
+            REFERRAL_ROLES,
+            order=40,
+            group=_("Casi e invii"),
+        )
+        register(
+            _("Invii fatti"), "referrals:outbox", REFERRAL_ROLES, order=41, group=_("Casi e invii")
+        )
+        register(
+            _("Statistiche degli invii"),
+            "referrals:stats",
+            STATS_ROLES,
+            order=42,
+            group=_("Casi e invii"),
+        )
         timeline.register("referrals", timeline_entries)
         attention.register("referrals.inbox", str(_("Invii da accettare")), attention_items)
         schedule.register("referrals.overdue", referrals_overdue_task, every=timedelta(hours=1))

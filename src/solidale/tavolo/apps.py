@@ -19,9 +19,27 @@ class TavoloConfig(AppConfig):
         from .services import actions_overdue_task
 
         everyone = frozenset(Role.values)
-        register(_("Tavolo solidale"), "tavolo:meeting_list", everyone, order=50)
-        register(_("Azioni del tavolo"), "tavolo:action_list", everyone, order=51)
-        register(_("Bacheca dei bisogni"), "tavolo:need_list", everyone, order=52)
+        register(
+            _("Tavolo solidale"),
+            "tavolo:meeting_list",
+            everyone,
+            order=50,
+            group=_("Rete e tavolo"),
+        )
+        register(
+            _("Azioni del tavolo"),
+            "tavolo:action_list",
+            everyone,
+            order=51,
+            group=_("Rete e tavolo"),
+        )
+        register(
+            _("Bacheca dei bisogni"),
+            "tavolo:need_list",
+            everyone,
+            order=52,
+            group=_("Rete e tavolo"),
+        )
         # The heading stays lazy so that it follows the language of each request.
         heading = cast(str, _("Azioni del tavolo in ritardo"))
         attention.register("tavolo.overdue", heading, attention_items)

@@ -62,3 +62,21 @@ def test_on_duty_asks_the_provider_and_honours_the_target(monkeypatch):
     assert duty.on_duty(user, "shelter.outreach") is None
     assert duty.on_duty(user, "food.distribution", at=now + timedelta(hours=2)) is None
     assert duty.on_duty(SimpleNamespace(is_authenticated=False), "food.distribution") is None
+
+
+def test_the_menu_groups_entries_into_drop_downs_and_keeps_lone_entries_plain(monkeypatch):
+    from solidale.core import navigation
+
+    monkeypatch.setattr(navigation, "_entries", [])
+    navigation.register("Oggi in mensa", "core:home", {"volunteer"}, order=5)
+    navigation.register("Tessere", "core:accessibility", {"volunteer", "viewer"}, 10, "Cibo")
+    navigation.register("Magazzino", "core:hello", {"volunteer"}, order=11, group="Cibo")
+    navigation.register("Letti", "core:notifications", {"volunteer"}, order=20, group="Freddo")
+
+    menu = navigation.menu_for("volunteer")
+    assert [item.label for item in menu] == ["Oggi in mensa", "Cibo", "Letti"]
+    food = menu[1]
+    assert isinstance(food, navigation.NavGroup)
+    assert [entry.label for entry in food.entries] == ["Tessere", "Magazzino"]
+    assert isinstance(menu[2], navigation.NavEntry)
+    assert [item.label for item in navigation.menu_for("viewer")] == ["Tessere"]
