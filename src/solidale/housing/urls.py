@@ -1,4 +1,49 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from .views import cases, erp, grants, placements
 
 app_name = "housing"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", cases.case_list, name="case_list"),
+    path("allerte/", cases.alerts, name="alerts"),
+    path("casi/nuovo/", cases.case_create, name="case_create"),
+    path("casi/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("casi/<int:pk>/modifica/", cases.case_edit, name="case_edit"),
+    path("casi/<int:pk>/procedura/", cases.event_add, name="event_add"),
+    path("procedura/<int:pk>/esito/", cases.event_outcome, name="event_outcome"),
+    path("casi/<int:pk>/progetto/", cases.plan_set, name="plan_set"),
+    path("casi/<int:pk>/condividi/", cases.case_refer, name="case_refer"),
+    path("casi/<int:pk>/note/", cases.note_add, name="note_add"),
+    path("note/<int:pk>/svolta/", cases.note_done, name="note_done"),
+    path("casi/<int:pk>/chiudi/", cases.case_close, name="case_close"),
+    path("regole/", erp.ruleset_list, name="ruleset_list"),
+    path("regole/<int:pk>/", erp.ruleset_detail, name="ruleset_detail"),
+    path("bandi/", erp.call_list, name="call_list"),
+    path("bandi/nuovo/", erp.call_create, name="call_create"),
+    path("bandi/<int:pk>/", erp.call_detail, name="call_detail"),
+    path("bandi/<int:pk>/domanda/", erp.application_create, name="application_create"),
+    path("bandi/<int:pk>/graduatoria/", erp.ranking_compute, name="ranking_compute"),
+    path("domande/<int:pk>/", erp.application_detail, name="application_detail"),
+    path("domande/<int:pk>/opposizione/", erp.appeal_create, name="appeal_create"),
+    path("opposizioni/<int:pk>/decisione/", erp.appeal_decide, name="appeal_decide"),
+    path("graduatorie/<int:pk>/", erp.ranking_detail, name="ranking_detail"),
+    path("graduatorie/<int:pk>/pubblica/", erp.ranking_publish, name="ranking_publish"),
+    path("graduatorie/<int:pk>/pubblicazione.csv", erp.ranking_export, name="ranking_export"),
+    path("alloggi/", erp.offer_list, name="offer_list"),
+    path("alloggi/nuovo/", erp.offer_create, name="offer_create"),
+    path("alloggi/<int:pk>/", erp.offer_detail, name="offer_detail"),
+    path("alloggi/<int:pk>/proponi/", erp.offer_propose, name="offer_propose"),
+    path("proposte/<int:pk>/risposta/", erp.allocation_decide, name="allocation_decide"),
+    path("unita/", placements.unit_list, name="unit_list"),
+    path("unita/nuova/", placements.unit_create, name="unit_create"),
+    path("unita/occupazione/", placements.occupancy, name="occupancy"),
+    path("inserimenti/nuovo/", placements.placement_create, name="placement_create"),
+    path("inserimenti/<int:pk>/", placements.placement_detail, name="placement_detail"),
+    path("inserimenti/<int:pk>/proroga/", placements.placement_extend, name="placement_extend"),
+    path("inserimenti/<int:pk>/chiudi/", placements.placement_close, name="placement_close"),
+    path("contributi/", grants.grant_list, name="grant_list"),
+    path("contributi/nuovo/", grants.grant_create, name="grant_create"),
+    path("contributi/<int:pk>/", grants.grant_detail, name="grant_detail"),
+    path("contributi/<int:pk>/approva/", grants.grant_approve, name="grant_approve"),
+    path("contributi/pagamenti.<str:fmt>", grants.payments_export, name="payments_export"),
+]

@@ -1,0 +1,62 @@
+"""Every write of the housing area, one function per action (pages, API and CLI call these)."""
+
+from .cases import (
+    access_outcome_record,
+    case_note_add,
+    case_note_done,
+    housing_case_close,
+    housing_case_open,
+    housing_case_refer,
+    housing_case_update,
+    housing_plan_set,
+    procedure_event_add,
+)
+from .erp import (
+    RecalculationResult,
+    allocation_decide,
+    appeal_decide,
+    appeal_file,
+    application_preview,
+    application_submit,
+    call_create,
+    offer_create,
+    offer_propose_next,
+    ranking_compute,
+    ranking_publish,
+    ruleset_load,
+    rulesets_load_bundled,
+)
+from .grants import grant_approve, grant_evaluate, grant_submit
+from .placements import placement_close, placement_create, placement_extend, unit_create
+
+__all__ = [
+    "RecalculationResult",
+    "access_outcome_record",
+    "allocation_decide",
+    "appeal_decide",
+    "appeal_file",
+    "application_preview",
+    "application_submit",
+    "call_create",
+    "case_note_add",
+    "case_note_done",
+    "grant_approve",
+    "grant_evaluate",
+    "grant_submit",
+    "housing_case_close",
+    "housing_case_open",
+    "housing_case_refer",
+    "housing_case_update",
+    "housing_plan_set",
+    "offer_create",
+    "offer_propose_next",
+    "placement_close",
+    "placement_create",
+    "placement_extend",
+    "procedure_event_add",
+    "ranking_compute",
+    "ranking_publish",
+    "ruleset_load",
+    "rulesets_load_bundled",
+    "unit_create",
+]

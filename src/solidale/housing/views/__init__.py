@@ -1,0 +1,1 @@
+"""Pages of the housing area, split by sub-domain."""
