@@ -34,7 +34,9 @@ MANAGER_ROLES = frozenset({Role.ORG_ADMIN, Role.ORG_OPERATOR, Role.COORDINATOR})
 
 
 def _membership(user: AnyUser) -> Any:
-    return getattr(user, "membership", None) if user.is_authenticated else None
+    if user is None or not user.is_authenticated:
+        return None
+    return getattr(user, "membership", None)
 
 
 def organization_id_of(user: AnyUser) -> int | None:

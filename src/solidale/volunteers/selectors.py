@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from solidale.core import duty
 from solidale.core.duty import Duty
 
 from .models import HoursStatus, Shift, ShiftStatus, Signup, SignupStatus, SwapOffer, SwapStatus
@@ -23,6 +24,18 @@ from .permissions import (
     volunteer_of,
     volunteers_visible_to,
 )
+
+
+def activity_get(key: str) -> duty.Activity | None:
+    return next((activity for activity in duty.activities() if activity.key == key), None)
+
+
+def work_url(shift: Shift) -> str:
+    """Where a volunteer on this shift works (the activity's page for the target), or ""."""
+    activity = activity_get(shift.activity)
+    if activity is None or activity.url is None:
+        return ""
+    return activity.url(shift.target)
 
 
 def duty_grace() -> timedelta:

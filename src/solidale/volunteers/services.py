@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from solidale.accounts.models import Membership, Organization, Role, User
-from solidale.core import duty
 from solidale.core.audit import Action as AuditAction
 from solidale.core.audit import audit_record
 from solidale.core.errors import ConflictError, DomainError, PermissionDeniedError
@@ -41,6 +40,7 @@ from .models import (
     Weekday,
 )
 from .permissions import MANAGER_ROLES, is_own_signup, manages, volunteer_of
+from .selectors import activity_get
 
 VOLUNTEER_FIELDS = (
     "full_name",
@@ -62,6 +62,11 @@ SHIFT_FIELDS = ("title", "place", "starts_at", "ends_at", "capacity", "required_
 
 def expiry_notice_days() -> int:
     return int(getattr(settings, "SOLIDALE_VOLUNTEER_EXPIRY_NOTICE_DAYS", 30))
+
+
+def _manages(actor: Any, organization_id: int) -> bool:
+    """A manager of the organization, or the system itself (``actor=None``: demo, imports)."""
+    return actor is None or manages(actor, organization_id)
 
 
 def _require(allowed: bool, message: str) -> None:
@@ -120,7 +125,7 @@ def volunteer_register(
 ) -> Volunteer:
     """Add a volunteer to the organization's registry; their consent is required."""
     _require(
-        actor is None or manages(actor, organization.pk),
+        _manages(actor, organization.pk),
         _("Solo chi gestisce l'organizzazione iscrive i volontari."),
     )
     if not consent:
@@ -153,7 +158,7 @@ def volunteer_register(
 @transaction.atomic
 def volunteer_update(*, actor: Any, volunteer: Volunteer, data: dict[str, Any]) -> Volunteer:
     _require(
-        actor is None or manages(actor, volunteer.organization_id),
+        _manages(actor, volunteer.organization_id),
         _("Solo chi gestisce l'organizzazione modifica la scheda."),
     )
     data = _volunteer_checked({"full_name": volunteer.full_name, **data}, volunteer.organization_id)
@@ -183,15 +188,11 @@ def volunteer_update(*, actor: Any, volunteer: Volunteer, data: dict[str, Any]) 
 # --- Shifts ----------------------------------------------------------------------------------
 
 
-def activity_get(key: str) -> duty.Activity | None:
-    return next((activity for activity in duty.activities() if activity.key == key), None)
-
-
 @transaction.atomic
 def shift_create(*, actor: Any, organization: Organization, data: dict[str, Any]) -> Shift:
     """Open a shift of a registered activity for one of its targets."""
     _require(
-        actor is None or manages(actor, organization.pk),
+        _manages(actor, organization.pk),
         _("Solo chi gestisce l'organizzazione apre i turni."),
     )
     activity = activity_get(data.get("activity") or "")
@@ -238,13 +239,18 @@ def shift_create(*, actor: Any, organization: Organization, data: dict[str, Any]
     return shift
 
 
-def _check_can_serve(volunteer: Volunteer, shift: Shift, *, now: datetime) -> None:
-    """The rules a volunteer must meet to take a place on a shift (else a clear error)."""
+def _check_can_serve(
+    volunteer: Volunteer, shift: Shift, *, now: datetime, attendance: bool = False
+) -> None:
+    """The rules a volunteer must meet to take a place on a shift (else a clear error).
+
+    With ``attendance`` a manager records who served on a shift already started.
+    """
     if not volunteer.is_active or volunteer.organization_id != shift.organization_id:
         raise DomainError(_("Il volontario non è attivo in questa organizzazione."))
     if shift.status != ShiftStatus.OPEN:
         raise ConflictError(_("Il turno è stato annullato."))
-    if shift.starts_at <= now:
+    if shift.starts_at <= now and not attendance:
         raise ConflictError(_("Il turno è già iniziato: non si accettano più iscrizioni."))
     if volunteer.consent_at is None:
         raise DomainError(_("Manca il consenso al trattamento dei dati del volontario."))
@@ -283,18 +289,22 @@ def _lock_volunteer(volunteer: Volunteer) -> Volunteer:
 
 @transaction.atomic
 def shift_signup(*, actor: Any, shift: Shift, volunteer: Volunteer | None = None) -> Signup:
-    """Take a place on the shift: the volunteer themself, or a manager for a volunteer."""
-    own = volunteer_of(actor)
+    """Take a place on the shift: the volunteer themself, or a manager for a volunteer.
+
+    A manager may also record a volunteer on a shift already started (attendance).
+    """
+    own = volunteer_of(actor) if actor is not None else None
     volunteer = volunteer or own
     if volunteer is None:
         raise PermissionDeniedError(_("Solo i volontari si iscrivono ai turni."))
+    by_manager = _manages(actor, shift.organization_id)
     _require(
-        (own is not None and own.pk == volunteer.pk) or manages(actor, shift.organization_id),
+        (own is not None and own.pk == volunteer.pk) or by_manager,
         _("Puoi iscrivere solo te stesso."),
     )
     volunteer = _lock_volunteer(volunteer)
     shift = Shift.objects.get(pk=shift.pk)
-    _check_can_serve(volunteer, shift, now=timezone.now())
+    _check_can_serve(volunteer, shift, now=timezone.now(), attendance=by_manager)
     taken = Shift.objects.filter(
         pk=shift.pk, status=ShiftStatus.OPEN, signed_count__lt=F("capacity")
     ).update(signed_count=F("signed_count") + 1)
@@ -327,7 +337,7 @@ def _release(signup: Signup, status: str) -> None:
 def signup_cancel(*, actor: Any, signup: Signup) -> Signup:
     """Give the place back before the shift starts; pending swap offers lapse."""
     _require(
-        is_own_signup(actor, signup) or manages(actor, signup.shift.organization_id),
+        is_own_signup(actor, signup) or _manages(actor, signup.shift.organization_id),
         _("Puoi ritirare solo le tue iscrizioni."),
     )
     if signup.shift.starts_at <= timezone.now():
@@ -482,7 +492,7 @@ def _hours_value(raw: Any, shift: Shift) -> Decimal:
 @transaction.atomic
 def hours_log(*, actor: Any, signup: Signup, hours: Any, note: str = "") -> Signup:
     """Record the hours served; a manager's record is confirmed at once."""
-    by_manager = manages(actor, signup.shift.organization_id)
+    by_manager = _manages(actor, signup.shift.organization_id)
     _require(is_own_signup(actor, signup) or by_manager, _("Puoi registrare solo le tue ore."))
     if signup.status != SignupStatus.ACTIVE:
         raise ConflictError(_("L'iscrizione non è più attiva."))
@@ -525,7 +535,7 @@ def hours_log(*, actor: Any, signup: Signup, hours: Any, note: str = "") -> Sign
 def hours_confirm(*, actor: Any, signup: Signup, confirm: bool, note: str = "") -> Signup:
     """The organization confirms (or does not confirm) the hours a volunteer logged."""
     _require(
-        manages(actor, signup.shift.organization_id),
+        _manages(actor, signup.shift.organization_id),
         _("Solo chi gestisce l'organizzazione conferma le ore."),
     )
     status = HoursStatus.CONFIRMED if confirm else HoursStatus.REJECTED

@@ -32,6 +32,7 @@ from .permissions import (
 )
 from .reports import certificate_pdf, hours_csv, hours_xlsx
 from .selectors import (
+    activity_get,
     confirmed_signups,
     hours_by_volunteer,
     my_signups,
@@ -42,6 +43,7 @@ from .selectors import (
     swap_candidates,
     swap_offers_for,
     volunteer_list,
+    work_url,
 )
 
 
@@ -51,15 +53,8 @@ def _require(allowed: bool) -> None:
         raise Http404
 
 
-def work_url(shift: Shift) -> str:
-    activity = services.activity_get(shift.activity)
-    if activity is None or activity.url is None:
-        return ""
-    return activity.url(shift.target)
-
-
 def activity_label(shift: Shift) -> str:
-    activity = services.activity_get(shift.activity)
+    activity = activity_get(shift.activity)
     return str(activity.label) if activity else shift.activity
 
 
