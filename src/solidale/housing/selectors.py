@@ -95,7 +95,9 @@ def case_timeline(case: HousingCase) -> dict[str, Any]:
         "events": events,
         "next_event": upcoming[0] if upcoming else None,
         "pending_accesses": [
-            event for event in events if event.kind == "access" and not event.outcome and event.on <= today
+            event
+            for event in events
+            if event.kind == "access" and not event.outcome and event.on <= today
         ][:1],
         "notes": list(CaseNote.objects.filter(case=case).select_related("author", "organization")),
         "placements": list(case.placements.select_related("unit")),
