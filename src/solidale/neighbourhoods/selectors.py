@@ -202,6 +202,7 @@ def reports_filtered(reports: QuerySet[Report], filters: QueueFilters) -> QueryS
     return (
         reports.select_related("category", "neighbourhood", "assigned_to")
         .annotate(duplicate_count=Count("duplicates"))
+        .order_by("-created_at", "-pk")
         .defer("photo")
     )
 
@@ -223,4 +224,3 @@ def sensitive_waiting(*, older_than_hours: int) -> QuerySet[Report]:
     return Report.objects.filter(
         is_sensitive=True, status=ReportStatus.RECEIVED, created_at__lte=limit
     ).filter(Q(access__isnull=True))
-

@@ -6,6 +6,7 @@ import io
 from datetime import time, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
@@ -46,7 +47,7 @@ def category(code: str) -> ReportCategory:
     return ReportCategory.objects.get(code=code)
 
 
-def streetlight_report(reporter: Any = None, **extra: Any) -> Report:
+def streetlight_report(reporter: Any = None, photo: bytes | None = None, **extra: Any) -> Report:
     centro()
     data = {
         "category": category("illuminazione"),
@@ -58,7 +59,7 @@ def streetlight_report(reporter: Any = None, **extra: Any) -> Report:
         "contact_email": "vicino@example.invalid",
         **extra,
     }
-    return report_submit(data=data, reporter=reporter)
+    return report_submit(data=data, reporter=reporter, photo=photo)
 
 
 def elderly_report(reporter: Any = None, **extra: Any) -> Report:
@@ -114,3 +115,7 @@ def jpeg_with_gps() -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+def jpeg_upload() -> SimpleUploadedFile:
+    return SimpleUploadedFile("foto.jpg", jpeg_with_gps(), content_type="image/jpeg")
