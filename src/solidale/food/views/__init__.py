@@ -1,0 +1,1 @@
+"""Pages of food support, one module per area: programs and cards, the counter, stock, rounds."""
