@@ -17,11 +17,11 @@ class VolunteersConfig(AppConfig):
 
         from .permissions import MANAGER_ROLES
         from .providers import ALERT_RULES, EXPORT_SOURCES, INDICATORS, attention_items
-        from .selectors import duties_for
+        from .selectors import SERVICE_ACTIVITY, duties_for
         from .services import expiry_notices_task, reminders_task
 
         group = _("Volontariato")
-        volunteer = {Role.VOLUNTEER}
+        volunteer: frozenset[str] = frozenset({Role.VOLUNTEER})
         register(_("Il mio turno"), "volunteers:my_shift", volunteer, order=70, group=group)
         register(
             _("Turni"), "volunteers:shift_list", volunteer | MANAGER_ROLES, order=71, group=group
@@ -39,6 +39,13 @@ class VolunteersConfig(AppConfig):
         schedule.register("volunteers.reminders", reminders_task, daily_at=time(17, 0))
         schedule.register("volunteers.expiry", expiry_notices_task, daily_at=time(7, 30))
         duty.register_provider(duties_for)
+        duty.register_activity(
+            duty.Activity(
+                key=SERVICE_ACTIVITY,
+                label=_("Servizio dell'organizzazione"),
+                targets=lambda organization_id: [],
+            )
+        )
         for indicator in INDICATORS:
             indicators.register(indicator)
         for rule in ALERT_RULES:

@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import rules
 from django.db.models import QuerySet
@@ -55,16 +55,16 @@ def volunteer_of(user: AnyUser) -> Volunteer | None:
     organization_id = organization_id_of(user)
     if organization_id is None:
         return None
-    cached = getattr(user, "_volunteer_record", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
+    cache: dict[int, Volunteer | None] = user.__dict__.setdefault("_volunteer_records", {})
+    if organization_id in cache:
+        return cache[organization_id]
     record = (
         Volunteer.objects.active()
-        .filter(user_id=user.pk, organization_id=organization_id)
+        .filter(user_id=cast(int, user.pk), organization_id=organization_id)
         .select_related("organization")
         .first()
     )
-    user._volunteer_record = record  # type: ignore[union-attr]
+    cache[organization_id] = record
     return record
 
 
@@ -79,8 +79,9 @@ def takes_part(user: AnyUser) -> bool:
 
 
 def volunteers_visible_to(user: AnyUser) -> VolunteerQuerySet:
-    if is_manager(user):
-        return Volunteer.objects.filter(organization_id=organization_id_of(user))
+    organization_id = organization_id_of(user)
+    if organization_id is not None and is_manager(user):
+        return Volunteer.objects.filter(organization_id=organization_id)
     record = volunteer_of(user)
     return Volunteer.objects.filter(pk=record.pk) if record else Volunteer.objects.none()
 
@@ -90,9 +91,10 @@ def get_volunteer_for_user(user: AnyUser, pk: Any) -> Volunteer:
 
 
 def shifts_visible_to(user: AnyUser) -> QuerySet[Shift]:
-    if not takes_part(user):
+    organization_id = organization_id_of(user)
+    if organization_id is None or not takes_part(user):
         return Shift.objects.none()
-    return Shift.objects.filter(organization_id=organization_id_of(user))
+    return Shift.objects.filter(organization_id=organization_id)
 
 
 def get_shift_for_user(user: AnyUser, pk: Any) -> Shift:
@@ -101,8 +103,9 @@ def get_shift_for_user(user: AnyUser, pk: Any) -> Shift:
 
 def signups_visible_to(user: AnyUser) -> QuerySet[Signup]:
     """Managers: every signup of their organization; a volunteer: their own."""
-    if is_manager(user):
-        return Signup.objects.filter(shift__organization_id=organization_id_of(user))
+    organization_id = organization_id_of(user)
+    if organization_id is not None and is_manager(user):
+        return Signup.objects.filter(shift__organization_id=organization_id)
     record = volunteer_of(user)
     if record is None:
         return Signup.objects.none()

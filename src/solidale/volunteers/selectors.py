@@ -25,6 +25,10 @@ from .permissions import (
     volunteers_visible_to,
 )
 
+#: The organization's own service (warehouse, fundraising, transport…): a shift that is
+#: not for another app's activity, and so opens no personal data.
+SERVICE_ACTIVITY = "volunteers.service"
+
 
 def activity_get(key: str) -> duty.Activity | None:
     return next((activity for activity in duty.activities() if activity.key == key), None)
@@ -219,11 +223,11 @@ def hours_by_volunteer(*, user: Any, year: int) -> list[HoursRow]:
         )
         .order_by("full_name")
     )
-    return [
-        HoursRow(v, v.shift_count, v.confirmed or Decimal(0), v.pending or Decimal(0))
+    rows = [
+        HoursRow(v, v.shift_count, v.confirmed or Decimal(0), v.pending or Decimal(0))  # type: ignore[attr-defined]
         for v in volunteers
-        if v.shift_count or v.pending
     ]
+    return [row for row in rows if row.shifts or row.pending]
 
 
 def confirmed_signups(volunteer: Any, year: int) -> list[Signup]:

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -22,7 +23,7 @@ Login = Callable[[User], Client]
 BASE = "/api/v1/volunteers"
 
 
-def _post(client: Client, path: str, payload: dict | None = None) -> object:
+def _post(client: Client, path: str, payload: dict | None = None) -> Any:
     return client.post(path, json.dumps(payload or {}), content_type="application/json")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import override_settings
 
 from conftest import Personas
@@ -14,7 +15,7 @@ from solidale.core.duty import on_duty
 
 from ..models import Volunteer
 from ..services import shift_signup, signup_cancel, swap_accept, swap_offer, volunteer_update
-from .factories import DISTRIBUTION, OUTREACH, signed_up, volunteer_record
+from .factories import DISTRIBUTION, OUTREACH, open_shift, signed_up, volunteer_record
 
 pytestmark = pytest.mark.django_db
 
@@ -118,8 +119,6 @@ def test_a_shift_of_another_organization_gives_no_duty(personas: Personas) -> No
     record = volunteer_record(
         personas, user=personas.outsider, organization=personas.other_association
     )
-    from .factories import open_shift
-
     shift = open_shift(personas, organization=personas.other_association)
     shift_signup(actor=personas.outsider, shift=shift, volunteer=record)
     assert on_duty(personas.outsider, DISTRIBUTION, at=shift.starts_at)
@@ -128,7 +127,5 @@ def test_a_shift_of_another_organization_gives_no_duty(personas: Personas) -> No
 
 
 def test_anonymous_users_are_never_on_duty(personas: Personas) -> None:
-    from django.contrib.auth.models import AnonymousUser
-
     shift = signed_up(personas).shift
     assert on_duty(AnonymousUser(), DISTRIBUTION, at=shift.starts_at) is None

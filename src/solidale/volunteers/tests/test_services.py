@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -32,9 +33,7 @@ from .factories import DISTRIBUTION, open_shift, signed_up, start, volunteer_rec
 pytestmark = pytest.mark.django_db
 
 
-def _second_volunteer(
-    personas: Personas, name: str = "Ugo Subentrante"
-) -> tuple[object, Volunteer]:
+def _second_volunteer(personas: Personas, name: str = "Ugo Subentrante") -> tuple[Any, Volunteer]:
     """The association operator also volunteers, acting through a volunteer membership."""
     user = personas.association_operator
     membership = membership_add(

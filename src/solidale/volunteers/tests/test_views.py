@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import io
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
@@ -101,7 +101,6 @@ def test_the_hours_report_totals_the_year_and_downloads(personas: Personas, logi
     csv = client.get(reverse("volunteers:hours_download", args=["csv"]), {"year": year})
     assert "Vera Volontaria" in csv.content.decode("utf-8-sig")
     xlsx = client.get(reverse("volunteers:hours_download", args=["xlsx"]), {"year": year})
-    import io
 
     sheet = load_workbook(io.BytesIO(xlsx.content)).active
     assert sheet is not None
