@@ -75,6 +75,7 @@ def open_shift(
     target: str = "point:1",
     skills: list[str] | None = None,
     organization: Any = None,
+    title: str = "",
 ) -> Shift:
     starts_at = starts_at or timezone.now() + timedelta(days=1)
     return shift_create(
@@ -83,7 +84,7 @@ def open_shift(
         data={
             "activity": activity,
             "target": target,
-            "title": "",
+            "title": title,
             "starts_at": starts_at,
             "ends_at": starts_at + timedelta(hours=hours),
             "capacity": capacity,
