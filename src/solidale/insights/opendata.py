@@ -40,11 +40,14 @@ UNATTRIBUTED = "non_attribuito"
 TOTAL = "totale"
 
 
-def suppress_row(cells: dict[str, int], *, counts_people: bool) -> dict[str, int | None]:
-    """Primary and secondary suppression of one indicator's row (cells add up to the
-    total, which is published)."""
+def suppress_row(
+    cells: dict[str, int], *, counts_people: bool
+) -> tuple[dict[str, int | None], int | None]:
+    """Primary and secondary suppression of one indicator's row, whose cells add up to
+    the total; returns the cells and the total as published (None: suppressed)."""
+    total = sum(cells.values())
     if not counts_people:
-        return dict(cells)
+        return dict(cells), total
     shown: dict[str, int | None] = {
         key: None if 0 < value < SMALL_CELL else value for key, value in cells.items()
     }
@@ -53,11 +56,10 @@ def suppress_row(cells: dict[str, int], *, counts_people: bool) -> dict[str, int
         candidates = sorted(
             (value, key) for key, value in shown.items() if value is not None and value > 0
         )
-        if candidates:
-            shown[candidates[0][1]] = None
-        else:  # nothing else to hide: the total would give the cell away
-            shown = {key: None if value else 0 for key, value in cells.items()}
-    return shown
+        if not candidates:  # nothing else to hide: the total would give the cell away
+            return shown, None
+        shown[candidates[0][1]] = None
+    return shown, None if 0 < total < SMALL_CELL else total
 
 
 def build(month: date) -> dict[str, Any]:
@@ -90,9 +92,9 @@ def build(month: date) -> dict[str, Any]:
             total = by_area.get(None, 0)  # the network's unique count, not a sum
         cells = {area.slug: by_area.get(area.pk, 0) for area in areas}
         cells[UNATTRIBUTED] = max(total - sum(cells.values()), 0)
-        shown = suppress_row(cells, counts_people=counts_people)
-        shown[TOTAL] = None if counts_people and 0 < total < SMALL_CELL else total
-        if shown[TOTAL] is None:
+        shown, published_total = suppress_row(cells, counts_people=counts_people)
+        shown[TOTAL] = published_total
+        if published_total is None:
             shown = dict.fromkeys(shown)
         described.append(
             {

@@ -99,12 +99,14 @@ def pdf(report: Report) -> bytes:
     document.set_creator("Solidale")
     document.add_page()
     document.set_font("Helvetica", "B", 16)
-    document.multi_cell(0, 8, _text(report.title))
+    document.multi_cell(0, 8, _text(report.title), new_x="LMARGIN", new_y="NEXT")
     document.set_font("Helvetica", size=9)
     document.multi_cell(
         0,
         5,
-        _text(
+        new_x="LMARGIN",
+        new_y="NEXT",
+        text=_text(
             _(
                 "Dal %(start)s al %(end)s. Generato il %(now)s. I conteggi di persone sotto 5 "
                 "sono indicati come <5."
