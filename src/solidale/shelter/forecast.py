@@ -106,5 +106,37 @@ class OpenMeteoSource:
         return parse_daily(responses[0])
 
 
+class _Answer:
+    def __init__(self, content: bytes, status_code: int) -> None:
+        self.content = content
+        self.status_code = status_code
+
+    def raise_for_status(self) -> None:
+        if self.status_code >= 400:
+            raise OSError(f"HTTP {self.status_code}")
+
+    def json(self) -> dict[str, Any]:
+        return {"error": True, "reason": f"HTTP {self.status_code}"}
+
+
+class ReplaySession:
+    """A stand-in for the HTTP session that answers with a recorded response.
+
+    Tests and the demo give it to :class:`OpenMeteoSource`, so the recorded bytes go
+    through the library's own decoding; it remembers the requests it was sent.
+    """
+
+    def __init__(self, content: bytes, status_code: int = 200) -> None:
+        self.answer = _Answer(content, status_code)
+        self.requests: list[tuple[str, dict[str, Any]]] = []
+
+    def get(self, url: str, params: dict[str, Any], **kwargs: Any) -> _Answer:
+        self.requests.append((url, dict(params)))
+        return self.answer
+
+    def close(self) -> None:
+        return None
+
+
 def default_source() -> ForecastSource:
     return OpenMeteoSource()

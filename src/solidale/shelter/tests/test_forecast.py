@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any
 from unittest import mock
 
 import pytest
@@ -14,38 +13,10 @@ from openmeteo_requests.Client import OpenMeteoRequestsError
 from conftest import Personas
 
 from .. import services
-from ..forecast import FORECAST_URL, OpenMeteoSource
+from ..forecast import FORECAST_URL, OpenMeteoSource, ReplaySession
 from ..models import Forecast
 from . import factories
 from .forecast_recording import FIXTURE, build
-
-
-class _Answer:
-    def __init__(self, content: bytes, status_code: int = 200) -> None:
-        self.content = content
-        self.status_code = status_code
-
-    def raise_for_status(self) -> None:
-        if self.status_code >= 400:
-            raise RuntimeError(self.status_code)
-
-    def json(self) -> dict[str, Any]:
-        return {"error": True, "reason": "bad request"}
-
-
-class ReplaySession:
-    """A session that answers every request with the recorded bytes and remembers it."""
-
-    def __init__(self, content: bytes, status_code: int = 200) -> None:
-        self.answer = _Answer(content, status_code)
-        self.requests: list[tuple[str, dict[str, Any]]] = []
-
-    def get(self, url: str, params: dict[str, Any], **kwargs: Any) -> _Answer:
-        self.requests.append((url, dict(params)))
-        return self.answer
-
-    def close(self) -> None:
-        return None
 
 
 def test_the_recorded_answer_is_what_the_documented_construction_builds() -> None:
