@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cmp_to_key
 from typing import Any
@@ -64,8 +64,8 @@ class Score:
     def as_trace(self) -> dict[str, Any]:
         return {
             "total": self.total,
-            "items": [asdict(item) for item in self.items],
-            "exclusions": [asdict(exclusion) for exclusion in self.exclusions],
+            "items": [dict(vars(item)) for item in self.items],
+            "exclusions": [dict(vars(exclusion)) for exclusion in self.exclusions],
             "section_b": self.section_b,
         }
 
