@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from xml.etree import ElementTree as ET
 
 import pytest
+from defusedxml import ElementTree as ET
 from django.urls import reverse
 from django.utils import timezone
 
