@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -147,8 +147,10 @@ class QueueFilterForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Tutte"))] + [
-            (c.code, c.name) for c in ReportCategory.objects.all()
+        category = cast(forms.ChoiceField, self.fields["category"])
+        category.choices = [
+            ("", _("Tutte")),
+            *((c.code, c.name) for c in ReportCategory.objects.all()),
         ]
 
 
@@ -163,11 +165,15 @@ class PublicFilterForm(AccessibleForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("Tutte"))] + [
-            (c.code, c.name) for c in ReportCategory.objects.filter(is_sensitive=False)
+        category = cast(forms.ChoiceField, self.fields["category"])
+        neighbourhood = cast(forms.ChoiceField, self.fields["neighbourhood"])
+        category.choices = [
+            ("", _("Tutte")),
+            *((c.code, c.name) for c in ReportCategory.objects.filter(is_sensitive=False)),
         ]
-        self.fields["neighbourhood"].choices = [("", _("Tutti"))] + [
-            (n.slug, n.name) for n in Neighbourhood.objects.all()
+        neighbourhood.choices = [
+            ("", _("Tutti")),
+            *((n.slug, n.name) for n in Neighbourhood.objects.all()),
         ]
 
 

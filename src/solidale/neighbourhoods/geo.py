@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from solidale.core.models import Neighbourhood
 
@@ -26,11 +27,11 @@ class Area:
 
 def _rings(boundary: dict[str, object]) -> list[Sequence[Sequence[float]]]:
     kind = boundary.get("type")
-    coordinates = boundary.get("coordinates") or []
+    coordinates: Any = boundary.get("coordinates") or []
     if kind == "Polygon":
-        return [coordinates[0]] if coordinates else []  # type: ignore[index]
+        return [coordinates[0]] if coordinates else []
     if kind == "MultiPolygon":
-        return [polygon[0] for polygon in coordinates if polygon]  # type: ignore[union-attr]
+        return [polygon[0] for polygon in coordinates if polygon]
     return []
 
 

@@ -124,7 +124,10 @@ def _handle(fmt: str, request: HttpRequest, build: Any) -> HttpResponse:
     try:
         _fmt(fmt)
         _jurisdiction(request)
-        rate_limit_hit(scope="neighbourhoods.open311", key=client_key(request), rate=OPEN311_RATE)
+        if request.method == "POST":
+            rate_limit_hit(
+                scope="neighbourhoods.open311", key=client_key(request), rate=OPEN311_RATE
+            )
         return build()
     except Open311Error as error:
         return _error(fmt, error)
@@ -209,7 +212,7 @@ def service_definition(request: HttpRequest, code: str, fmt: str) -> HttpRespons
 def _request_row(request: HttpRequest, report: Report) -> dict[str, Any]:
     media = (
         request.build_absolute_uri(reverse("neighbourhoods:report_photo", args=[report.pk]))
-        if report.has_photo
+        if getattr(report, "has_photo", False)
         else None
     )
     return {

@@ -33,8 +33,8 @@ def photo_clean(upload: Any) -> bytes:
             probe.verify()
         if kind not in ALLOWED_FORMATS:
             raise DomainError(_("Carica una foto JPEG, PNG o WebP."), field="photo")
-        with Image.open(io.BytesIO(data)) as image:
-            image = ImageOps.exif_transpose(image) or image
+        with Image.open(io.BytesIO(data)) as opened:
+            image: Image.Image = ImageOps.exif_transpose(opened) or opened
             image = image.convert("RGB")
             image.thumbnail((MAX_SIDE, MAX_SIDE))
             pixels = Image.new("RGB", image.size)

@@ -168,12 +168,12 @@ def _find_duplicate(report: Report) -> Report | None:
         .order_by("created_at")
     )
     for candidate in candidates:
-        if (
-            geo.distance_m(
-                report.latitude, report.longitude, candidate.latitude, candidate.longitude
-            )  # type: ignore[arg-type]
-            <= DUPLICATE_METRES
-        ):
+        if candidate.latitude is None or candidate.longitude is None:
+            continue
+        distance = geo.distance_m(
+            report.latitude, report.longitude, candidate.latitude, candidate.longitude
+        )
+        if distance <= DUPLICATE_METRES:
             return candidate
     return None
 

@@ -623,7 +623,9 @@ def event_create(request: HttpRequest) -> HttpResponse:
 def event_detail(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_event(pk)
     user = request.user
-    registered = bool(is_citizen(user) and event.registrations.filter(user=user).exists())
+    registered = (
+        is_citizen(user) and event.registrations.filter(user_id=getattr(user, "pk", 0)).exists()
+    )
     organizer = can_organize(user, event.organization_id)
     return render(
         request,

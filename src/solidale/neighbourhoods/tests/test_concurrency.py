@@ -49,14 +49,14 @@ def test_six_citizens_racing_for_three_seats_get_three() -> None:
         )
         for i in range(6)
     ]
-    errors = _race(
-        [
-            lambda c=c: event_register(
-                actor=c, event=ParticipationEvent.objects.get(pk=assembly.pk)
-            )
-            for c in citizens
-        ]
-    )
+
+    def register(citizen: User) -> Callable[[], None]:
+        def work() -> None:
+            event_register(actor=citizen, event=ParticipationEvent.objects.get(pk=assembly.pk))
+
+        return work
+
+    errors = _race([register(c) for c in citizens])
     assert EventRegistration.objects.count() == 3
     assert ParticipationEvent.objects.get(pk=assembly.pk).registered == 3
     assert len(errors) == 3
@@ -66,14 +66,14 @@ def test_six_citizens_racing_for_three_seats_get_three() -> None:
 def test_two_operators_taking_the_same_report_make_one_access() -> None:
     personas: Personas = build_personas()
     report = elderly_report()
-    errors = _race(
-        [
-            lambda actor=actor: report_take_in_charge(
-                actor=actor, report=Report.objects.get(pk=report.pk)
-            )
-            for actor in (personas.desk_operator, personas.social_worker)
-        ]
-    )
+
+    def take(actor: User) -> Callable[[], None]:
+        def work() -> None:
+            report_take_in_charge(actor=actor, report=Report.objects.get(pk=report.pk))
+
+        return work
+
+    errors = _race([take(personas.desk_operator), take(personas.social_worker)])
     assert Access.objects.count() == 1
     assert ReportEvent.objects.filter(report_id=report.pk, status="assigned").count() == 1
     assert len(errors) == 1

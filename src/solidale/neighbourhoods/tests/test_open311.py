@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from defusedxml import ElementTree
@@ -27,7 +28,7 @@ def api_key(personas: Personas) -> str:
     return key
 
 
-def _post(client: Client, fmt: str = "json", **data: object) -> object:
+def _post(client: Client, fmt: str = "json", **data: Any) -> Any:
     return client.post(f"{BASE}/requests.{fmt}", data)
 
 
@@ -167,7 +168,7 @@ def test_a_request_without_a_valid_api_key_is_refused(client: Client) -> None:
     ],
 )
 def test_malformed_requests_get_an_open311_error(
-    client: Client, api_key: str, data: dict[str, object], words: str
+    client: Client, api_key: str, data: dict[str, Any], words: str
 ) -> None:
     response = _post(client, api_key=api_key, **{"description": "Lampione spento da ieri", **data})
     assert response.status_code == 400

@@ -87,7 +87,8 @@ def test_a_sensitive_report_is_private_and_notifies_the_desk(personas: Personas)
 def test_taking_a_sensitive_report_in_charge_records_a_desk_access(personas: Personas) -> None:
     report = elderly_report(reporter=personas.citizen)
     report = report_take_in_charge(actor=personas.desk_operator, report=report)
-    access = Access.objects.get(pk=report.access_id)
+    access = report.access
+    assert access is not None
     assert access.organization == personas.comune
     assert access.channel == "online"
     assert ELDERLY_TEXT in access.request
@@ -106,7 +107,7 @@ def test_a_sensitive_report_is_linked_to_the_person_when_identified(personas: Pe
         actor=personas.social_worker, report=elderly_report(), person=person
     )
     assert report.person == person
-    assert Access.objects.get(pk=report.access_id).person == person
+    assert report.access is not None and report.access.person == person
 
 
 def test_it_refuses_a_second_taking_in_charge(personas: Personas) -> None:
@@ -187,6 +188,7 @@ def test_it_refuses_to_reopen_after_the_period(personas: Personas, settings: obj
 
 def test_nearby_reports_of_the_same_category_are_grouped(personas: Personas) -> None:
     first = streetlight_report()
+    assert first.latitude is not None
     second = streetlight_report(latitude=first.latitude + 0.0002)  # about 22 m away
     far = streetlight_report(latitude=first.latitude + 0.003)  # about 330 m away
     other = elderly_report(latitude=first.latitude, longitude=first.longitude)
