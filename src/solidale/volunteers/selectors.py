@@ -37,7 +37,7 @@ def activity_get(key: str) -> duty.Activity | None:
 def work_url(shift: Shift) -> str:
     """Where a volunteer on this shift works (the activity's page for the target), or ""."""
     activity = activity_get(shift.activity)
-    if activity is None or activity.url is None:
+    if activity is None or activity.url is None or not shift.target:
         return ""
     return activity.url(shift.target)
 
@@ -105,6 +105,26 @@ def my_signups(user: Any, *, now: datetime | None = None) -> tuple[list[Signup],
     current = [s for s in signups if s.shift.starts_at - grace <= now]
     upcoming = [s for s in signups if s.shift.starts_at - grace > now]
     return current, upcoming
+
+
+def signups_to_log(user: Any, *, days: int = 60) -> list[Signup]:
+    """The volunteer's shifts of the last ``days`` days already started, hours not yet logged."""
+    record = volunteer_of(user)
+    if record is None:
+        return []
+    now = timezone.now()
+    return list(
+        Signup.objects.filter(
+            volunteer=record,
+            status=SignupStatus.ACTIVE,
+            shift__status=ShiftStatus.OPEN,
+            shift__starts_at__lte=now,
+            shift__starts_at__gte=now - timedelta(days=days),
+            hours_status__in=[HoursStatus.NONE, HoursStatus.REJECTED],
+        )
+        .select_related("shift")
+        .order_by("-shift__starts_at")[:20]
+    )
 
 
 def swap_offers_for(user: Any) -> QuerySet[SwapOffer]:

@@ -40,6 +40,7 @@ from .selectors import (
     shift_list,
     shift_signups,
     signup_of,
+    signups_to_log,
     swap_candidates,
     swap_offers_for,
     volunteer_list,
@@ -81,6 +82,7 @@ def my_shift(request: HttpRequest) -> HttpResponse:
             "current": _decorate(current),
             "upcoming": _decorate(upcoming[:5]),
             "offers": list(swap_offers_for(request.user)),
+            "to_log": signups_to_log(request.user),
         },
     )
 
