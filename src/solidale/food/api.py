@@ -115,6 +115,7 @@ class DistributionIn(Schema):
     collected_by: str = "holder"
     delegate_name: str = ""
     override_reason: str = ""
+    day: date | None = Field(None, description="For a distribution of an earlier day.")
 
 
 class DistributionOut(Schema):
@@ -412,6 +413,7 @@ def distribution_create(request: HttpRequest, payload: DistributionIn) -> Status
         collected_by=payload.collected_by,
         delegate_name=payload.delegate_name,
         override_reason=payload.override_reason,
+        day=payload.day,
     )
     return Status(201, _distribution(distribution))
 

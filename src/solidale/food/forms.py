@@ -92,7 +92,8 @@ class CardForm(AccessibleForm):
     holder = forms.ModelChoiceField(
         label=_("Intestatario"),
         queryset=Person.objects.none(),
-        help_text=_("Un componente del nucleo, che ritira per tutti."),
+        required=False,
+        help_text=_("Un componente del nucleo, che ritira per tutti; di norma l'intestatario."),
     )
     isee = forms.DecimalField(label=_("ISEE (€)"), required=False, min_value=0, decimal_places=2)
     delegate_name = forms.CharField(label=_("Delegato al ritiro"), max_length=150, required=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -149,6 +149,40 @@ def entitlement_for(program: Program, household_size: int) -> int:
     return row.quantity if row else 0
 
 
+@transaction.atomic
+def point_create(*, actor: Any, organization_id: int, data: dict[str, Any]) -> DistributionPoint:
+    """A distribution point of the organization, with the warehouse its counter gives from."""
+    require_manager_of(actor, organization_id)
+    point = DistributionPoint(organization_id=organization_id)
+    for name, value in data.items():
+        setattr(point, name, value)
+    point.full_clean()
+    point.save()
+    Warehouse.objects.create(
+        organization_id=organization_id,
+        name=_("Magazzino — %(name)s") % {"name": point.name},
+        point=point,
+    )
+    audit_record(actor=actor, action=Action.CREATE, obj=point, changes={"name": point.name})
+    return point
+
+
+@transaction.atomic
+def item_create(*, actor: Any, data: dict[str, Any]) -> Item:
+    """An item of the network's shared catalogue."""
+    if actor is not None and membership_of(actor) is None:
+        raise PermissionDeniedError(_("Riservato agli operatori delle organizzazioni."))
+    item = Item()
+    for name, value in data.items():
+        setattr(item, name, value)
+    if Item.objects.filter(name__iexact=item.name.strip()).exists():
+        raise ConflictError(_("Un articolo con questo nome è già nel catalogo."), field="name")
+    item.full_clean()
+    item.save()
+    audit_record(actor=actor, action=Action.CREATE, obj=item, changes={"name": item.name})
+    return item
+
+
 # --- Eligibility and cards ------------------------------------------------------------------
 
 
@@ -235,7 +269,7 @@ def card_issue(
     actor: Any,
     program: Program,
     household: Household,
-    holder: Person,
+    holder: Person | None,
     isee: Decimal | None,
     exception_reason: str = "",
     delegate_name: str = "",
@@ -250,7 +284,10 @@ def card_issue(
     require_manager_of(actor, program.organization_id)
     if not program.is_active:
         raise DomainError(_("Il programma non è attivo."), field="program")
-    if not household.members.filter(person=holder, end_date__isnull=True).exists():
+    if (
+        holder is None
+        or not household.members.filter(person=holder, end_date__isnull=True).exists()
+    ):
         raise DomainError(_("L'intestatario deve far parte del nucleo."), field="holder")
     if isee is not None and isee < 0:
         raise DomainError(_("L'ISEE non può essere negativo."), field="isee")
@@ -567,8 +604,13 @@ def distribution_record(
     collected_by: str = Distribution.CollectedBy.HOLDER,
     delegate_name: str = "",
     override_reason: str = "",
+    day: date | None = None,
 ) -> Distribution:
-    """Register a distribution at the counter: the checks, the goods out of the point's stock."""
+    """Register a distribution at the counter: the checks, the goods out of the point's stock.
+
+    ``day`` lets an association's own tool push a distribution of an earlier day (never a
+    future one); every rule is checked as of that day.
+    """
     if actor is not None and not can_use_counter(actor, point):
         raise PermissionDeniedError(_("Non sei in turno a questo punto di distribuzione."))
     if not card.program.points.filter(pk=point.pk).exists():
@@ -586,7 +628,10 @@ def distribution_record(
         delegate_name = delegate_name.strip() or card.delegate_name
         if not delegate_name:
             raise DomainError(_("Indica il nome del delegato."), field="delegate_name")
-    day = timezone.localdate()
+    today = timezone.localdate()
+    day = day or today
+    if day > today:
+        raise DomainError(_("Una distribuzione non può avere una data futura."), field="day")
     status = counter_status(card=card, point=point, day=day)
     if status.problems:
         raise DomainError(" ".join(status.problems), code="refused")
@@ -613,6 +658,7 @@ def distribution_record(
         household_id=card.household_id,
         point=point,
         organization_id=point.organization_id,
+        at=timezone.now() if day == today else timezone.make_aware(datetime.combine(day, time(11))),
         day=day,
         period=month_start(day),
         quantity=quantity,

@@ -28,7 +28,6 @@ from ..permissions import (
     points_of,
 )
 from ..services import ItemLine
-from ..stock import fefo_lots
 from .common import card_viewed
 
 
@@ -116,21 +115,17 @@ def counter_card(request: HttpRequest, point_id: int, code: str) -> HttpResponse
             return redirect("food:counter", point_id=point.pk)
     else:
         card_viewed(request, card, purpose="food.counter")
-    status = services.counter_status(card=card, point=point)
-    picks = []
-    if warehouse is not None:
-        for item in items:
-            first = fefo_lots(warehouse, item).first()
-            picks.append((item, first))
     return render(
         request,
         "food/counter_card.html",
         {
             "point": point,
             "card": card,
-            "status": status,
+            "status": services.counter_status(card=card, point=point),
             "form": form,
-            "picks": {item.pk: lot for item, lot in picks},
+            "stock": [line for line in selectors.warehouse_stock(warehouse) if line.quantity > 0]
+            if warehouse
+            else [],
         },
         status=400 if request.method == "POST" else 200,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Exists, OuterRef, Q
@@ -17,7 +19,7 @@ from solidale.referrals.charts import bar_chart
 
 from .. import selectors, services
 from ..forms import CardForm, ProgramForm, ReasonForm, RenewForm
-from ..models import CardStatus, Distribution
+from ..models import CardStatus, Distribution, Program
 from ..permissions import (
     can_create_program,
     can_decide_exceptions,
@@ -129,7 +131,8 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _enrolable(request: HttpRequest) -> tuple[object, object]:
+def _enrolable(request: HttpRequest, program: Program) -> tuple[Any, Any]:
+    """Households with a member the user sees, not yet holding an open card of the program."""
     visible = Person.objects.visible_to(request.user)
     households = Household.objects.filter(
         Exists(
@@ -137,8 +140,18 @@ def _enrolable(request: HttpRequest) -> tuple[object, object]:
                 household=OuterRef("pk"), end_date__isnull=True, person__in=visible
             )
         )
-    )
+    ).exclude(pk__in=program.cards.exclude(status=CardStatus.CLOSED).values("household_id"))
     return households, visible
+
+
+def _holder(household: Household) -> Person | None:
+    """The household's head (or its longest-standing member)."""
+    members = household.members.filter(end_date__isnull=True).select_related("person")
+    head = (
+        members.filter(relationship=HouseholdMember.Relationship.HEAD).first()
+        or members.order_by("start_date", "pk").first()
+    )
+    return head.person if head else None
 
 
 @login_required
@@ -147,23 +160,24 @@ def card_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol a household: the eligibility check shows each rule passed or failed."""
     require_manager(request)
     program = get_program_for_user(request.user, pk)
-    households, persons = _enrolable(request)
-    form = CardForm(request.POST or None, households=households, persons=persons)  # type: ignore[arg-type]
+    households, persons = _enrolable(request, program)
+    form = CardForm(request.POST or None, households=households, persons=persons)
     results = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        holder = data["holder"] or _holder(data["household"])
         results = services.eligibility_check(
             program=program,
             household_size=services.household_size_of(data["household"]),
             isee=data["isee"],
-            residence=data["holder"].residence_municipality,
+            residence=holder.residence_municipality if holder else "",
         )
         try:
             card = services.card_issue(
                 actor=request.user,
                 program=program,
                 household=data["household"],
-                holder=data["holder"],
+                holder=holder,
                 isee=data["isee"],
                 exception_reason=data["exception_reason"],
                 delegate_name=data["delegate_name"],
