@@ -98,7 +98,7 @@ class FacilityForm(AccessibleForm):
 
 class BedsForm(AccessibleForm):
     count = forms.IntegerField(label=_("Quanti posti"), min_value=1, max_value=200, initial=1)
-    prefix = forms.CharField(
+    name_prefix = forms.CharField(
         label=_("Prefisso dei nomi"),
         max_length=8,
         required=False,
@@ -242,7 +242,7 @@ class EncounterForm(AccessibleForm):
             )
         self.style_widgets()
         for name in ("conditions", "answer"):
-            self.fields[name].widget.attrs.pop("class", None)
+            self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def good_fields(self) -> list[Any]:
         return [self[f"good_{good.pk}"] for good in self.goods]

@@ -27,6 +27,36 @@ from solidale.people.models import Person
 USER = settings.AUTH_USER_MODEL
 
 
+class FacilityKind(models.TextChoices):
+    NIGHT_SHELTER = "night_shelter", _("asilo notturno")
+    DORMITORY = "dormitory", _("dormitorio d'emergenza")
+    DAY_SPACE = "day_space", _("spazio caldo diurno")
+
+
+class Facility(TimeStampedModel):
+    name = models.CharField(_("nome"), max_length=120, unique=True)
+    kind = models.CharField(_("tipo"), max_length=15, choices=FacilityKind.choices)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("ente gestore"), related_name="+", on_delete=models.PROTECT
+    )
+    address = models.CharField(_("indirizzo"), max_length=200)
+    opening_times = models.CharField(_("orari"), max_length=200, blank=True)
+    rules = models.TextField(_("regole"), blank=True)
+    latitude = models.FloatField(_("latitudine"), null=True, blank=True)
+    longitude = models.FloatField(_("longitudine"), null=True, blank=True)
+    is_open = models.BooleanField(
+        _("aperta"), default=True, help_text=_("Una struttura chiusa non riceve assegnazioni.")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("struttura")
+        verbose_name_plural = _("strutture")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Season(TimeStampedModel):
     """A cold-emergency plan: the calendar window, thresholds, facilities, organizations."""
 
@@ -61,7 +91,7 @@ class Season(TimeStampedModel):
         help_text=_("I posti assegnati a chi non si è presentato tornano liberi a quest'ora."),
     )
     facilities = models.ManyToManyField(
-        "Facility", verbose_name=_("strutture aperte"), related_name="seasons", blank=True
+        Facility, verbose_name=_("strutture aperte"), related_name="seasons", blank=True
     )
     organizations = models.ManyToManyField(
         Organization, verbose_name=_("organizzazioni di turno"), related_name="+", blank=True
@@ -164,36 +194,6 @@ class Forecast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day}: {self.min_temperature} °C"
-
-
-class FacilityKind(models.TextChoices):
-    NIGHT_SHELTER = "night_shelter", _("asilo notturno")
-    DORMITORY = "dormitory", _("dormitorio d'emergenza")
-    DAY_SPACE = "day_space", _("spazio caldo diurno")
-
-
-class Facility(TimeStampedModel):
-    name = models.CharField(_("nome"), max_length=120, unique=True)
-    kind = models.CharField(_("tipo"), max_length=15, choices=FacilityKind.choices)
-    organization = models.ForeignKey(
-        Organization, verbose_name=_("ente gestore"), related_name="+", on_delete=models.PROTECT
-    )
-    address = models.CharField(_("indirizzo"), max_length=200)
-    opening_times = models.CharField(_("orari"), max_length=200, blank=True)
-    rules = models.TextField(_("regole"), blank=True)
-    latitude = models.FloatField(_("latitudine"), null=True, blank=True)
-    longitude = models.FloatField(_("longitudine"), null=True, blank=True)
-    is_open = models.BooleanField(
-        _("aperta"), default=True, help_text=_("Una struttura chiusa non riceve assegnazioni.")
-    )
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("struttura")
-        verbose_name_plural = _("strutture")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Bed(models.Model):

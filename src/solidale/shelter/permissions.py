@@ -155,8 +155,9 @@ def rounds_visible_to(user: AnyUser) -> QuerySet[Round]:
         return Round.objects.all()
     if not can_do_outreach(user):
         return Round.objects.none()
-    rounds = Round.objects.filter(organization_id=organization_id_of(user))
-    if _membership(user).role == Role.VOLUNTEER:
+    membership = _membership(user)
+    rounds = Round.objects.filter(organization_id=membership.organization_id)
+    if membership.role == Role.VOLUNTEER:
         return rounds.filter(night__gte=timezone.localdate() - timedelta(days=1))
     return rounds
 

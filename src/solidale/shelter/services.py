@@ -69,6 +69,13 @@ def _require(allowed: bool, message: str) -> None:
         raise PermissionDeniedError(message)
 
 
+def _organization_of(actor: Any) -> int:
+    organization_id = organization_id_of(actor)
+    if organization_id is None:
+        raise PermissionDeniedError(_("Serve un'organizzazione."))
+    return organization_id
+
+
 def night_of(moment: datetime) -> date:
     """The night a moment belongs to: 3 a.m. on the 16th is the night of the 15th."""
     local = timezone.localtime(moment)
@@ -517,7 +524,8 @@ def beds_add(
             _("Indica per chi è il posto (uomini, donne o famiglie)."), field="for_men"
         )
     existing = set(facility.beds.values_list("label", flat=True))
-    beds, number = [], 1
+    beds: list[Bed] = []
+    number = 1
     while len(beds) < count:
         label = f"{prefix}{number}"
         if label not in existing:
@@ -549,7 +557,11 @@ def facility_set_open(*, actor: Any, facility: Facility, is_open: bool) -> Facil
 
 def _bed_fits(bed: Bed, *, guest: str, accessible: bool, pet: bool) -> str:
     """Why the bed does not fit the guest ("" when it does)."""
-    wanted = {Guest.MAN: bed.for_men, Guest.WOMAN: bed.for_women, Guest.FAMILY: bed.for_families}
+    wanted: dict[str, bool] = {
+        Guest.MAN: bed.for_men,
+        Guest.WOMAN: bed.for_women,
+        Guest.FAMILY: bed.for_families,
+    }
     if not wanted.get(guest, False):
         return _("Il posto %(bed)s non è per %(guest)s.") % {
             "bed": bed.label,
@@ -874,8 +886,7 @@ def bed_request_add(
     with_pet: bool = False,
     encounter: Encounter | None = None,
 ) -> BedRequest:
-    organization_id = organization_id_of(actor)
-    _require(organization_id is not None, _("Serve un'organizzazione."))
+    organization_id = _organization_of(actor)
     if person is None and not alias.strip():
         raise DomainError(_("Indica la persona o almeno un nome d'uso."), field="alias")
     today = night_of(timezone.now())
@@ -940,7 +951,7 @@ def round_start(
         )
     outing = Round.objects.create(
         night=night or night_of(timezone.now()),
-        organization_id=organization_id_of(actor),
+        organization_id=_organization_of(actor),
         team=team.strip(),
         area=area.strip(),
         vehicle=vehicle.strip(),

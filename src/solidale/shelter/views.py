@@ -67,6 +67,9 @@ from .selectors import (
     waiting_list,
 )
 
+#: The waiting-list form sits beside the assignment form: its own element ids.
+WAITING_IDS = "wait_%s"
+
 
 def _require(allowed: bool) -> None:
     if not allowed:
@@ -299,7 +302,8 @@ def _facility_context(
     return {
         "facility": facility,
         "beds": facility.beds.all(),
-        "beds_form": beds_form or BedsForm(initial={"for_men": True, "prefix": "L", "count": 1}),
+        "beds_form": beds_form
+        or BedsForm(initial={"for_men": True, "name_prefix": "L", "count": 1}),
         "may_manage": services._may_manage(request.user, facility),
     }
 
@@ -324,7 +328,7 @@ def beds_add(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 facility=facility,
                 count=data.pop("count"),
-                prefix=data.pop("prefix") or "L",
+                prefix=data.pop("name_prefix") or "L",
                 flags=data,
             )
         except DomainError as error:
@@ -384,7 +388,8 @@ def _board_context(request: HttpRequest, night: date, **forms: Any) -> dict[str,
         "waiting": waiting_list(user=request.user, night=night),
         "assign_form": forms.get("assign_form")
         or AssignForm(user=request.user, beds=beds, requests=requests),
-        "request_form": forms.get("request_form") or BedRequestForm(user=request.user),
+        "request_form": forms.get("request_form")
+        or BedRequestForm(user=request.user, auto_id=WAITING_IDS),
         "transfer_beds": beds,
         "identify_form": IdentifyForm(user=request.user),
         "statuses": StayStatus,
@@ -506,7 +511,7 @@ def stay_identify(request: HttpRequest, pk: int) -> HttpResponse:
 def request_add(request: HttpRequest) -> HttpResponse:
     _require_board(request)
     night = _night(request)
-    form = BedRequestForm(request.POST, user=request.user)
+    form = BedRequestForm(request.POST, user=request.user, auto_id=WAITING_IDS)
     if form.is_valid():
         try:
             services.bed_request_add(actor=request.user, night=night, **form.cleaned_data)

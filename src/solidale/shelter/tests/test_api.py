@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 Login = Callable[[User], Client]
 
 
-def _post(client: Client, path: str, payload: dict[str, object]):  # type: ignore[no-untyped-def]
+def _post(client: Client, path: str, payload: dict[str, object]) -> Any:
     return client.post(
         f"/api/v1/shelter{path}", json.dumps(payload), content_type="application/json"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -13,14 +14,14 @@ from solidale.people.models import PersonLink
 from solidale.people.services import person_create
 
 from .. import services
-from ..models import BedRequestStatus, FacilityKind, Guest, Stay, StayStatus
+from ..models import Bed, BedRequestStatus, FacilityKind, Guest, Stay, StayStatus
 from ..selectors import bed_board
 from . import factories
 
 pytestmark = pytest.mark.django_db
 
 
-def _assign(personas: Personas, bed, **kwargs):  # type: ignore[no-untyped-def]
+def _assign(personas: Personas, bed: Bed, **kwargs: Any) -> Stay:
     kwargs.setdefault("alias", "Il Biondo")
     return services.bed_assign(
         actor=personas.association_operator, bed=bed, night=factories.tonight(), **kwargs
@@ -109,7 +110,9 @@ def test_check_out_before_check_in_is_refused(personas: Personas) -> None:
     services.stay_check_in(actor=personas.association_operator, stay=stay)
     services.stay_check_out(actor=personas.association_operator, stay=stay)
     stay.refresh_from_db()
-    assert stay.status == StayStatus.CHECKED_OUT and stay.checked_out_at >= stay.checked_in_at
+    assert stay.status == StayStatus.CHECKED_OUT
+    assert stay.checked_in_at is not None and stay.checked_out_at is not None
+    assert stay.checked_out_at >= stay.checked_in_at
 
 
 def test_an_operator_of_another_organization_cannot_assign(personas: Personas) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from typing import Any
 
@@ -25,7 +25,7 @@ from ..models import HOLDING, Encounter, Stay
 from . import factories
 
 
-def _race(actions: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
+def _race(actions: Sequence[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
     start = threading.Barrier(len(actions))
     results: list[Any] = []
     errors: list[BaseException] = []
@@ -71,6 +71,10 @@ def _assign(client: Client, bed_id: int, alias: str) -> int:
     return response.status_code
 
 
+def _status(client: Client, url: str, payload: dict[str, str]) -> int:
+    return int(client.post(url, payload).status_code)
+
+
 def test_two_operators_assigning_the_same_bed_leave_one_guest(racing_personas: Personas) -> None:
     personas = racing_personas
     bed = factories.first_bed(factories.facility(personas, beds=2))
@@ -93,9 +97,7 @@ def test_many_assignments_on_few_beds_never_double_book(racing_personas: Persona
     beds = list(factories.facility(personas, beds=3).beds.order_by("label"))
     users = [personas.association_operator, personas.association_admin, personas.coordinator]
     clients = [_session(user) for user in users]
-    actions = [
-        (lambda i=i: _assign(clients[i % 3], beds[i % 3].pk, f"Ospite {i}")) for i in range(9)
-    ]
+    actions = [partial(_assign, clients[i % 3], beds[i % 3].pk, f"Ospite {i}") for i in range(9)]
     results, errors = _race(actions)
     assert not errors, errors
     assert results.count(302) == 3 and results.count(400) == 6
@@ -117,7 +119,7 @@ def test_an_encounter_resent_twice_at_once_is_saved_once(racing_personas: Person
     }
     clients = [_session(personas.association_operator) for _ in range(3)]
     url = reverse("shelter:round_detail", kwargs={"pk": outing.pk})
-    results, errors = _race([lambda c=c: c.post(url, payload).status_code for c in clients])
+    results, errors = _race([partial(_status, client, url, payload) for client in clients])
     assert not errors, errors
     assert results == [302, 302, 302]
     assert Encounter.objects.filter(key=key).count() == 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -24,6 +25,7 @@ from ..models import (
     FollowUp,
     FollowUpKind,
     OutreachGood,
+    Round,
 )
 from ..providers import contacts, encounters_count, refusals, timeline_entries
 from ..selectors import situation_report
@@ -33,7 +35,7 @@ pytestmark = pytest.mark.django_db
 CASE_AREA = CaseArea.ADULTS
 
 
-def _data(**overrides: object) -> dict[str, object]:
+def _data(**overrides: Any) -> dict[str, Any]:
     return {
         "met_at": timezone.now() - timedelta(minutes=5),
         "latitude": 44.0365,
@@ -45,7 +47,7 @@ def _data(**overrides: object) -> dict[str, object]:
     }
 
 
-def _log(personas: Personas, outing, **overrides):  # type: ignore[no-untyped-def]
+def _log(personas: Personas, outing: Round, **overrides: Any) -> tuple[Encounter, bool]:
     goods = {OutreachGood.objects.get(name="Coperta"): 1}
     return services.encounter_record(
         actor=personas.association_operator,
@@ -101,7 +103,9 @@ def test_an_organization_not_on_duty_cannot_go_out(personas: Personas) -> None:
         factories.outing(personas, actor=personas.outsider)
 
 
-def test_a_volunteer_logs_only_while_on_duty(personas: Personas, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_volunteer_logs_only_while_on_duty(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from solidale.core import duty
 
     factories.season(personas)
