@@ -210,7 +210,7 @@ def shift_create(*, actor: Any, organization: Organization, data: dict[str, Any]
     if data["ends_at"] - data["starts_at"] > timedelta(hours=24):
         raise DomainError(_("Un turno dura al massimo 24 ore."), field="ends_at")
     if not data.get("capacity") or int(data["capacity"]) < 1:
-        raise DomainError(_("Servono almeno un volontario."), field="capacity")
+        raise DomainError(_("Serve almeno un volontario."), field="capacity")
     if set(data.get("required_skills") or []) - set(Skill.values):
         raise DomainError(_("Competenza sconosciuta."), field="required_skills")
     title = (data.get("title") or "").strip() or (
