@@ -38,7 +38,7 @@ def test_opening_a_case_from_the_form(personas, login):
             "person": head.pk,
             "situation": "eviction_arrears",
             "risk": "high",
-            "isee": "6.500,00",
+            "isee": "6500,00",
         },
     )
     assert response.status_code == 302, response.content.decode()[-3000:]
