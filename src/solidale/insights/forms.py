@@ -67,7 +67,7 @@ class RuleForm(AccessibleForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         for name, default in rule.defaults.items():
-            label = rule.parameters.get(name, name)
+            label = str(rule.parameters.get(name, name))
             if isinstance(default, bool):
                 self.fields[name] = forms.BooleanField(label=label, required=False)
             else:

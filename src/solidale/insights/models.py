@@ -7,6 +7,8 @@ refreshed by the task worker from the indicators and contacts the apps register
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -366,7 +368,7 @@ class OpenDataRelease(models.Model):
     def __str__(self) -> str:
         return f"{self.month:%Y-%m}"
 
-    def save(self, *args: object, **kwargs: object) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise TypeError("A published open-data release is frozen.")
-        super().save(*args, **kwargs)  # type: ignore[arg-type]
+        super().save(*args, **kwargs)

@@ -8,13 +8,16 @@ from django.urls import reverse
 
 from solidale.core.attention import AttentionItem
 
+from .models import AlertStatus
 from .permissions import alerts_visible_to
 
 LIMIT = 8
 
 
 def attention_items(user: Any) -> list[AttentionItem]:
-    items = alerts_visible_to(user).open().order_by("raised_at", "pk")[:LIMIT]
+    items = (
+        alerts_visible_to(user).filter(status=AlertStatus.OPEN).order_by("raised_at", "pk")[:LIMIT]
+    )
     return [
         AttentionItem(
             title=item.title,

@@ -126,9 +126,9 @@ def pdf(report: Report) -> bytes:
         (_("Persone raggiunte dalla rete"), "<5" if report.reached is None else report.reached),
         (_("Attesa media della prima risposta (ore)"), report.waiting_hours or "-"),
     ]
-    for label, value in key_lines:
+    for label, shown in key_lines:
         document.cell(120, 6, _text(label))
-        document.cell(0, 6, _text(value), new_x="LMARGIN", new_y="NEXT")
+        document.cell(0, 6, _text(shown), new_x="LMARGIN", new_y="NEXT")
     for section in report.sections:
         document.ln(2)
         document.set_font("Helvetica", "B", 11)

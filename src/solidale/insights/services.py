@@ -413,7 +413,7 @@ def export_run(export_id: int) -> ExportJob:
     if not claimed:
         return job
     user = job.requested_by
-    membership = Membership.objects.active().filter(pk=job.membership_id, user=user).first()
+    membership = Membership.objects.active().filter(pk=job.membership_id or 0, user=user).first()
     user.act_as(membership)
     source = exports.get(job.source_key)
     try:

@@ -371,7 +371,7 @@ FORM_FIELDS = {"source", "format", "purpose", "csrfmiddlewaretoken"}
 
 
 def _params(query: QueryDict) -> dict[str, str]:
-    return {key: value for key, value in query.items() if key not in FORM_FIELDS and value}
+    return {key: str(query.get(key)) for key in query if key not in FORM_FIELDS and query.get(key)}
 
 
 @login_required
@@ -415,7 +415,7 @@ def export_list(request: HttpRequest) -> HttpResponse:
     labels = {source.key: str(source.label) for source in exports.registered()}
     jobs = [
         (job, labels.get(job.source_key, job.source_key))
-        for job in ExportJob.objects.filter(requested_by=request.user)[:50]
+        for job in ExportJob.objects.filter(requested_by_id=request.user.pk)[:50]
     ]
     sources = [source for source in exports.registered() if source.allowed(request.user)]
     return render(
@@ -438,7 +438,7 @@ def export_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest, pk: int) -> HttpResponse:
+def export_download(request: HttpRequest, pk: int) -> FileResponse:
     job = get_export_for_user(request.user, pk)
     if not job.is_downloadable:
         raise Http404

@@ -7,6 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import formats, timezone
@@ -31,7 +32,7 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
-def _flows_for(request: HttpRequest) -> object:
+def _flows_for(request: HttpRequest) -> QuerySet[SiussFlow]:
     membership = membership_of(request.user)
     return SiussFlow.objects.filter(
         created_by__memberships__organization_id=membership.organization_id
@@ -72,7 +73,7 @@ def siuss_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def siuss_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require(is_comune_coordinator(request.user))
-    flow = get_object_or_404(_flows_for(request), pk=pk)  # type: ignore[arg-type]
+    flow = get_object_or_404(_flows_for(request), pk=pk)
     return render(request, "insights/siuss_detail.html", {"flow": flow})
 
 
@@ -80,7 +81,7 @@ def siuss_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def siuss_download(request: HttpRequest, pk: int) -> HttpResponse:
     _require(is_comune_coordinator(request.user))
-    flow = get_object_or_404(_flows_for(request), pk=pk)  # type: ignore[arg-type]
+    flow = get_object_or_404(_flows_for(request), pk=pk)
     audit_record(actor=request.user, action=AuditAction.EXPORT, obj=flow, purpose=flow.purpose)
     response = HttpResponse(flow.xml, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{flow.flow_id}.xml"'

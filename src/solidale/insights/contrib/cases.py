@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from solidale.cases.models import Case, CaseStatus, FollowUp, Note, Provision
@@ -115,12 +115,12 @@ def fragile_without_contact(params: dict[str, Any], today: date) -> Iterator[Ale
     )
     for case in cases.iterator(chunk_size=2000):
         seen = last.get(case.person_id)
-        when = formats.date_format(seen, "SHORT_DATE_FORMAT") if seen else _t("mai registrato")
+        when = formats.date_format(seen, "SHORT_DATE_FORMAT") if seen else gettext("mai registrato")
         yield AlertCandidate(
             subject=f"cases.case:{case.pk}",
-            title=_t("Nessun contatto da oltre %(days)s giorni (cartella n. %(id)s)")
+            title=gettext("Nessun contatto da oltre %(days)s giorni (cartella n. %(id)s)")
             % {"days": days, "id": case.pk},
-            reason=_t(
+            reason=gettext(
                 "La persona ha una cartella aperta e nessuno della rete l'ha incontrata "
                 "da più di %(days)s giorni. Ultimo contatto: %(when)s."
             )
@@ -152,9 +152,9 @@ def homeless_without_contact(params: dict[str, Any], today: date) -> Iterator[Al
     for person in people.iterator(chunk_size=2000):
         yield AlertCandidate(
             subject=f"people.person:{person.pk}",
-            title=_t("Persona senza dimora non incontrata da oltre %(days)s giorni")
+            title=gettext("Persona senza dimora non incontrata da oltre %(days)s giorni")
             % {"days": days},
-            reason=_t(
+            reason=gettext(
                 "La persona è registrata come senza dimora e nessuno della rete l'ha "
                 "incontrata negli ultimi %(days)s giorni."
             )
@@ -173,8 +173,8 @@ def follow_up_overdue(params: dict[str, Any], today: date) -> Iterator[AlertCand
     for follow_up in overdue.iterator(chunk_size=2000):
         yield AlertCandidate(
             subject=f"cases.followup:{follow_up.pk}",
-            title=_t("Scadenza superata: %(title)s") % {"title": follow_up.title[:120]},
-            reason=_t(
+            title=gettext("Scadenza superata: %(title)s") % {"title": follow_up.title[:120]},
+            reason=gettext(
                 "La scadenza della cartella n. %(case)s era fissata per il %(due)s e non è "
                 "ancora segnata come fatta."
             )

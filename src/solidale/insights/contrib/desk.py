@@ -50,6 +50,8 @@ def _answered(start: date, end: date) -> dict[tuple[Any, ...], list[float]]:
     )
     groups: dict[tuple[Any, ...], list[float]] = defaultdict(list)
     for answered_at, created_at, neighbourhood_id, organization_id in rows.iterator():
+        if answered_at is None:
+            continue
         day = timezone.localtime(answered_at).date()
         hours = max((answered_at - created_at).total_seconds() / 3600, 0)
         groups[(day, neighbourhood_id, organization_id)].append(hours)

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import formats, timezone
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from solidale.core import alerts, exports, indicators
@@ -63,8 +63,8 @@ def not_accepted(params: dict[str, Any], today: date) -> Iterator[AlertCandidate
     for referral in overdue.iterator(chunk_size=2000):
         yield AlertCandidate(
             subject=f"referrals.referral:{referral.pk}",
-            title=_t("Invio n. %(id)s non ancora accettato") % {"id": referral.pk},
-            reason=_t(
+            title=gettext("Invio n. %(id)s non ancora accettato") % {"id": referral.pk},
+            reason=gettext(
                 "L'invio al servizio «%(service)s» doveva essere accettato o rifiutato "
                 "entro il %(due)s e aspetta ancora una risposta."
             )

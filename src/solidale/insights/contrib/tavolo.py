@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import F
 from django.urls import reverse
 from django.utils import formats
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from solidale.core import alerts, exports, indicators
@@ -48,8 +48,9 @@ def overdue(params: dict[str, Any], today: date) -> Iterator[AlertCandidate]:
     for action in late.iterator(chunk_size=2000):
         yield AlertCandidate(
             subject=f"tavolo.action:{action.pk}",
-            title=_t("Azione del tavolo in ritardo: %(title)s") % {"title": action.title[:120]},
-            reason=_t("L'azione decisa al tavolo aveva scadenza il %(due)s e non è conclusa.")
+            title=gettext("Azione del tavolo in ritardo: %(title)s")
+            % {"title": action.title[:120]},
+            reason=gettext("L'azione decisa al tavolo aveva scadenza il %(due)s e non è conclusa.")
             % {"due": formats.date_format(action.deadline, "SHORT_DATE_FORMAT")},
             url=reverse("tavolo:action_detail", args=[action.pk]),
             organization_id=action.owner_organization_id,
