@@ -278,6 +278,8 @@ ENDPOINTS: dict[str, Endpoint] = {
     "food:stocktake": _comune(build_warehouse, "GET", "POST"),
     "food:transfer_list": _list(build_transfer),
     "food:transfer_receive": _comune(build_transfer, "POST"),
+    "food:item_list": scoped(build_food, sees=COMUNE | OTHER_MANAGERS, methods=("GET", "POST")),
+    "food:point_list": _list(methods=("GET", "POST")),
     "food:report": scoped(build_food, sees=COMUNE | {"viewer"}, may_open=OTHER_MANAGERS),
     # home meals
     "food:meal_recipient_list": _list(build_round),

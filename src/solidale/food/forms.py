@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from solidale.core.models import Neighbourhood
 from solidale.people.forms import AccessibleForm
 from solidale.people.models import Household, Person, Sex
 
@@ -20,7 +21,9 @@ from .models import (
     Distribution,
     DistributionPoint,
     Item,
+    ItemCategory,
     Lot,
+    NutritionalGroup,
     ProgramKind,
     Source,
     Warehouse,
@@ -287,3 +290,31 @@ class RoundForm(AccessibleForm):
     def __init__(self, *args: Any, kitchens: QuerySet[DistributionPoint], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kitchen"].queryset = kitchens  # type: ignore[attr-defined]
+
+
+class ItemForm(AccessibleForm):
+    name = forms.CharField(label=_("Nome"), max_length=150)
+    category = forms.ChoiceField(label=_("Categoria"), choices=ItemCategory.choices)
+    unit = forms.ChoiceField(label=_("Unità"), choices=Item.Unit.choices)
+    unit_weight_kg = forms.DecimalField(
+        label=_("Peso per unità (kg)"), min_value=0, decimal_places=3, initial=1
+    )
+    nutritional_group = forms.ChoiceField(
+        label=_("Gruppo nutrizionale"), choices=NutritionalGroup.choices
+    )
+    perishable = forms.BooleanField(label=_("Deperibile"), required=False)
+    low_stock_threshold = forms.DecimalField(
+        label=_("Scorta minima"), min_value=0, decimal_places=2, initial=0
+    )
+
+
+class PointForm(AccessibleForm):
+    name = forms.CharField(label=_("Nome"), max_length=150)
+    address = forms.CharField(label=_("Indirizzo"), max_length=200, required=False)
+    neighbourhood = forms.ModelChoiceField(
+        label=_("Quartiere"), queryset=Neighbourhood.objects.all(), required=False
+    )
+    latitude = forms.FloatField(label=_("Latitudine"), min_value=-90, max_value=90, required=False)
+    longitude = forms.FloatField(
+        label=_("Longitudine"), min_value=-180, max_value=180, required=False
+    )

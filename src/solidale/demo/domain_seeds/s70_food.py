@@ -297,7 +297,13 @@ def _home_meals(
     operator = _user(city, "croceazzurra", Role.ORG_OPERATOR)
     social_worker = _user(city, "comune", Role.SOCIAL_WORKER)
     recipients = []
-    for household in _households(city, "croceazzurra", 14):
+    taken = set(Card.objects.values_list("household_id", flat=True))
+    households = [
+        household
+        for household in _households(city, "croceazzurra", 14) + _households(city, "comune", 80)
+        if household.pk not in taken and household.address != E2E_ADDRESS
+    ]
+    for household in households[:14]:
         holder = _head(household)
         card = services.card_issue(
             actor=operator, program=programs["meals"], household=household, holder=holder, isee=None
@@ -376,6 +382,7 @@ def seed_demo(*, city: City, rng: random.Random) -> None:
     _stock(city, items, points)
     programs = _programs(city, points)
     _cards_and_distributions(city, rng, programs, points, items)
+    _e2e_household(city)
     _home_meals(city, rng, programs, points["cucina"])
     services.anonymous_distribution_record(
         actor=_user(city, "carita", Role.ORG_OPERATOR),
@@ -385,4 +392,3 @@ def seed_demo(*, city: City, rng: random.Random) -> None:
         age_band="30-64",
         sex="M",
     )
-    _e2e_household(city)

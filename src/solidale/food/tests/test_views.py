@@ -233,3 +233,36 @@ def test_the_card_list_runs_a_fixed_number_of_queries(world: FoodWorld, login: L
     with CaptureQueriesContext(connection) as more:
         client.get(reverse("food:card_list"))
     assert len(more.captured_queries) == len(few.captured_queries)
+
+
+def test_catalogue_and_points_are_added_from_their_pages(world: FoodWorld, login: Login) -> None:
+    client = login(world.personas.association_admin)
+    response = client.post(
+        reverse("food:item_list"),
+        {
+            "name": "Ceci 400 g",
+            "category": "canned",
+            "unit": "pz",
+            "unit_weight_kg": "0.4",
+            "nutritional_group": "proteins",
+            "low_stock_threshold": "10",
+        },
+    )
+    assert response.status_code == 302
+    again = client.post(
+        reverse("food:item_list"),
+        {
+            "name": "ceci 400 g",
+            "category": "canned",
+            "unit": "pz",
+            "unit_weight_kg": "0.4",
+            "nutritional_group": "proteins",
+            "low_stock_threshold": "0",
+        },
+    )
+    assert again.status_code == 400
+    response = client.post(reverse("food:point_list"), {"name": "Punto Marina", "latitude": "44.0"})
+    assert response.status_code == 302
+    point = world.ponte_point.__class__.objects.get(name="Punto Marina")
+    assert point.organization_id == world.personas.cooperative.pk
+    assert point.warehouse.organization_id == world.personas.cooperative.pk

@@ -14,13 +14,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from solidale.accounts.models import Organization
 from solidale.core.errors import DomainError
 
-from .. import selectors, stock
-from ..forms import DonationForm, ReportForm, TransferForm, WasteForm
-from ..models import AnonymousDistribution, Distribution, Movement, StockTake, Warehouse
+from .. import selectors, services, stock
+from ..forms import DonationForm, ItemForm, PointForm, ReportForm, TransferForm, WasteForm
+from ..models import AnonymousDistribution, Distribution, Item, Movement, StockTake, Warehouse
 from ..permissions import (
     get_transfer_for_user,
     get_warehouse_for_user,
     membership_of,
+    points_of,
     transfers_visible_to,
     warehouses_of,
 )
@@ -278,4 +279,52 @@ def report(request: HttpRequest) -> HttpResponse:
                 "food.distributions", start=start.isoformat(), end=end.isoformat()
             ),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def item_list(request: HttpRequest) -> HttpResponse:
+    """The network's shared catalogue; any operator adds an item."""
+    require_manager(request)
+    form = ItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_create(actor=request.user, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Articolo aggiunto al catalogo."))
+            return redirect("food:item_list")
+    return render(
+        request,
+        "food/item_list.html",
+        {"items": Item.objects.all(), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_list(request: HttpRequest) -> HttpResponse:
+    """The organization's distribution points (each with its warehouse)."""
+    require_manager(request)
+    form = PointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.point_create(
+                actor=request.user,
+                organization_id=membership_of(request.user).organization_id,
+                data=form.cleaned_data,
+            )
+        except DomainError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Punto di distribuzione creato, con il suo magazzino."))
+            return redirect("food:point_list")
+    return render(
+        request,
+        "food/point_list.html",
+        {"points": points_of(request.user).prefetch_related("programs"), "form": form},
+        status=400 if request.method == "POST" else 200,
     )
