@@ -134,6 +134,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     ),
     "volunteers:shift_detail": scoped(build_shift, sees=TEAM),
     "volunteers:shift_signup": scoped(build_shift, sees=VOLUNTEER, methods=("POST",)),
+    "volunteers:shift_cancel": scoped(build_shift, sees=MANAGERS, methods=("POST",)),
     "volunteers:signup_cancel": _team_post(),
     "volunteers:swap_offer": scoped(build_signup, sees=VOLUNTEER, methods=("POST",)),
     "volunteers:hours_log": _team_post(),

@@ -70,7 +70,7 @@ def _confirm(tab: Tab) -> None:
     tab.check()
     expect(page.get_by_role("cell", name=VOLUNTEER_NAME, exact=True)).to_be_visible()
     certificate = page.get_by_role("link", name=f"Attestato PDF di {VOLUNTEER_NAME}")
-    response = page.request.get(certificate.get_attribute("href") or "")
+    response = page.request.get(tab.base_url + (certificate.get_attribute("href") or ""))
     assert response.ok
     assert response.headers["content-type"] == "application/pdf"
 

@@ -15,6 +15,8 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from solidale.accounts.models import User
+from solidale.core.audit import Action as AuditAction
+from solidale.core.audit import audit_record
 from solidale.core.errors import DomainError, PermissionDeniedError
 
 from . import services
@@ -223,6 +225,7 @@ def volunteer_create_api(request: HttpRequest, payload: VolunteerIn) -> Status:
 @router.get("/volunteers/{int:volunteer_id}", response=VolunteerOut, summary="One volunteer")
 def volunteer_detail_api(request: HttpRequest, volunteer_id: int) -> dict[str, Any]:
     volunteer = get_volunteer_for_user(request.user, volunteer_id)
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=volunteer)
     return _volunteer(volunteer)
 
 

@@ -239,6 +239,43 @@ def shift_create(*, actor: Any, organization: Organization, data: dict[str, Any]
     return shift
 
 
+@transaction.atomic
+def shift_cancel(*, actor: Any, shift: Shift, reason: str = "") -> Shift:
+    """Cancel a shift not yet started; every volunteer signed up is told."""
+    _require(
+        _manages(actor, shift.organization_id),
+        _("Solo chi gestisce l'organizzazione annulla i turni."),
+    )
+    cancelled = Shift.objects.filter(
+        pk=shift.pk, status=ShiftStatus.OPEN, starts_at__gt=timezone.now()
+    ).update(status=ShiftStatus.CANCELLED, updated_at=timezone.now())
+    if not cancelled:
+        raise ConflictError(_("Il turno è già iniziato o è già stato annullato."))
+    shift.status = ShiftStatus.CANCELLED
+    SwapOffer.objects.filter(signup__shift=shift, status=SwapStatus.PENDING).update(
+        status=SwapStatus.WITHDRAWN, decided_at=timezone.now()
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        obj=shift,
+        changes={"status": "cancelled", "reason": reason},
+    )
+    signed = User.objects.filter(
+        volunteer_records__signups__shift=shift,
+        volunteer_records__signups__status=SignupStatus.ACTIVE,
+    ).distinct()
+    notify(
+        users=signed,
+        kind="volunteers.shift_cancelled",
+        title=_("Turno annullato: «%(title)s» del %(when)s")
+        % {"title": shift.title, "when": _when(shift.starts_at)},
+        body=reason,
+        url=shift_url(shift),
+    )
+    return shift
+
+
 def _check_can_serve(
     volunteer: Volunteer, shift: Shift, *, now: datetime, attendance: bool = False
 ) -> None:

@@ -9,6 +9,7 @@ urlpatterns = [
     path("shifts/new/", views.shift_create, name="shift_create"),
     path("shifts/<int:pk>/", views.shift_detail, name="shift_detail"),
     path("shifts/<int:pk>/signup/", views.shift_signup, name="shift_signup"),
+    path("shifts/<int:pk>/cancel/", views.shift_cancel, name="shift_cancel"),
     path("signups/<int:pk>/cancel/", views.signup_cancel, name="signup_cancel"),
     path("signups/<int:pk>/swap/", views.swap_offer, name="swap_offer"),
     path("signups/<int:pk>/hours/", views.hours_log, name="hours_log"),

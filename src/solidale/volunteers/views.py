@@ -18,7 +18,7 @@ from solidale.core.errors import DomainError
 
 from . import services
 from .forms import HoursForm, ShiftForm, SwapForm, VolunteerForm
-from .models import Shift, Signup, SignupStatus
+from .models import Shift, ShiftStatus, Signup, SignupStatus
 from .permissions import (
     get_shift_for_user,
     get_signup_for_user,
@@ -159,9 +159,11 @@ def _shift_page(
             "is_manager": manager,
             "signups": shift_signups(shift) if manager else [],
             "started": shift.starts_at <= now,
+            "cancelled": shift.status == ShiftStatus.CANCELLED,
             "can_sign_up": mine is None
             and volunteer_of(request.user) is not None
             and shift.free_places > 0
+            and shift.status == ShiftStatus.OPEN
             and shift.starts_at > now,
             "hours_form": hours_form
             or HoursForm(initial={"hours": str(shift.hours).replace(".", ",")}),
@@ -196,6 +198,20 @@ def shift_signup(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as error:
         return _done(request, shift, error, "")
     return _done(request, shift, None, _("Sei iscritto al turno. Grazie!"))
+
+
+@login_required
+@require_POST
+def shift_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(is_manager(request.user))
+    shift = get_shift_for_user(request.user, pk)
+    try:
+        services.shift_cancel(
+            actor=request.user, shift=shift, reason=request.POST.get("reason", "")[:200]
+        )
+    except DomainError as error:
+        return _done(request, shift, error, "")
+    return _done(request, shift, None, _("Turno annullato: gli iscritti sono stati avvisati."))
 
 
 @login_required

@@ -19,6 +19,7 @@ from ..models import HoursStatus, Shift, Signup, SignupStatus, SwapStatus, Volun
 from ..services import (
     hours_confirm,
     hours_log,
+    shift_cancel,
     shift_create,
     shift_signup,
     signup_cancel,
@@ -304,3 +305,18 @@ def test_rejected_hours_can_be_logged_again(personas: Personas) -> None:
     hours_confirm(actor=personas.association_operator, signup=signup, confirm=False)
     signup = hours_log(actor=personas.volunteer, signup=signup, hours="2")
     assert signup.hours_status == HoursStatus.LOGGED
+
+
+def test_a_manager_cancels_a_shift_and_the_volunteers_are_told(personas: Personas) -> None:
+    signup = signed_up(personas)
+    shift_cancel(actor=personas.association_admin, shift=signup.shift, reason="pioggia")
+    assert Shift.objects.get(pk=signup.shift_id).status == "cancelled"
+    assert Notification.objects.filter(
+        user=personas.volunteer, kind="volunteers.shift_cancelled"
+    ).exists()
+    with pytest.raises(ConflictError):
+        shift_cancel(actor=personas.association_admin, shift=signup.shift)
+    with pytest.raises(ConflictError, match="annullato"):
+        shift_signup(actor=personas.volunteer, shift=signup.shift)
+    with pytest.raises(PermissionDeniedError):
+        shift_cancel(actor=personas.volunteer, shift=open_shift(personas))
