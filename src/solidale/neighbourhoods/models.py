@@ -181,6 +181,7 @@ class Report(TimeStampedModel):
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
+        db_index=False,
     )
     reopen_count = models.PositiveSmallIntegerField(_("riaperture"), default=0)
 
@@ -191,8 +192,23 @@ class Report(TimeStampedModel):
         verbose_name = _("segnalazione")
         verbose_name_plural = _("segnalazioni")
         indexes = [
+            # The public map and Open311 read public reports newest first: partial indexes
+            # whose condition is the query's own filter (SQLite and PostgreSQL use them).
             models.Index(
-                fields=["is_sensitive", "status", "-created_at"], name="report_public_idx"
+                fields=["-created_at", "-id"],
+                condition=Q(is_sensitive=False, duplicate_of__isnull=True),
+                name="report_public_map_idx",
+            ),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=Q(is_sensitive=False),
+                name="report_public_time_idx",
+            ),
+            # Duplicates are few: index only them, so "not a duplicate" reads the above.
+            models.Index(
+                fields=["duplicate_of"],
+                condition=Q(duplicate_of__isnull=False),
+                name="report_duplicate_of_idx",
             ),
             models.Index(fields=["category", "-created_at"], name="report_category_idx"),
             models.Index(fields=["neighbourhood", "-created_at"], name="report_area_idx"),

@@ -18,7 +18,7 @@ from .models import OPEN_STATUSES, ParticipationEvent, Presidio, Report, ReportS
 
 #: Counts below this are shown as "< 5" (small-cell suppression).
 SMALL_CELL = 5
-PUBLIC_MAP_LIMIT = 500
+PUBLIC_MAP_LIMIT = 300
 
 
 def suppressed(value: int) -> str:
@@ -56,13 +56,33 @@ def report_marker(report: Report) -> dict[str, Any]:
     }
 
 
+def public_markers(reports: QuerySet[Report], *, limit: int) -> list[dict[str, Any]]:
+    """Map markers straight from the columns they need (the public map's hot path)."""
+    link = reverse("neighbourhoods:report_public_detail", args=[0]).replace("/0/", "/{}/")
+    labels = dict(ReportStatus.choices)
+    rows = reports.exclude(latitude=None).values_list(
+        "pk", "latitude", "longitude", "address", "status", "category__name", "neighbourhood__name"
+    )[:limit]
+    return [
+        {
+            "lat": lat,
+            "lon": lon,
+            "title": f"{category} — {labels.get(status, status)}",
+            "place": address or area or "",
+            "url": link.format(pk),
+        }
+        for pk, lat, lon, address, status, category, area in rows
+    ]
+
+
 def map_data(
     *,
     neighbourhoods: list[Neighbourhood],
     reports: list[Report],
     places: list[dict[str, Any]] = (),  # type: ignore[assignment]
+    markers: list[dict[str, Any]] = (),  # type: ignore[assignment]
 ) -> dict[str, Any]:
-    markers = [report_marker(r) for r in reports if r.latitude is not None]
+    markers = [*markers, *(report_marker(r) for r in reports if r.latitude is not None)]
     return {
         "neighbourhoods": [
             {

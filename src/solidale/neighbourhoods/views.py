@@ -77,6 +77,7 @@ from .selectors import (
     QueueFilters,
     active_presidi,
     map_data,
+    public_markers,
     public_reports,
     reports_filtered,
     service_markers,
@@ -164,7 +165,12 @@ def neighbourhood_staff(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest) -> HttpResponse:
-    form = ReportForm(request.POST or None, request.FILES or None)
+    initial = (
+        {"neighbourhood": request.GET.get("neighbourhood")}
+        if request.GET.get("neighbourhood")
+        else {}
+    )
+    form = ReportForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if form.is_spam():
             form.add_error(
@@ -283,7 +289,7 @@ def report_public_list(request: HttpRequest) -> HttpResponse:
     )
     reports = public_reports(filters)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    markers = list(reports.exclude(latitude=None)[:PUBLIC_MAP_LIMIT])
+    markers = public_markers(reports, limit=PUBLIC_MAP_LIMIT)
     neighbourhoods = list(Neighbourhood.objects.all())
     query = request.GET.copy()
     query.pop("page", None)
@@ -294,7 +300,7 @@ def report_public_list(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query_string": query.urlencode(),
-            "map_data": map_data(neighbourhoods=neighbourhoods, reports=markers),
+            "map_data": map_data(neighbourhoods=neighbourhoods, reports=[], markers=markers),
         },
     )
 
