@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from solidale.shelter import services
+from solidale.shelter import beds as board
+from solidale.shelter import rounds
 from solidale.shelter.followups import followups_generate
 from solidale.shelter.models import Answer, FollowUp
 from solidale.shelter.tests import factories
@@ -48,14 +49,14 @@ def _scene(personas: Personas) -> dict[str, Any]:
     shelter = factories.facility(personas)
     plan = factories.season(personas, facilities=[shelter])
     activation = factories.activation(personas, plan)
-    stay = services.bed_assign(
+    stay = board.bed_assign(
         actor=personas.coordinator,
         bed=factories.first_bed(shelter),
         night=factories.tonight(),
         person=person,
     )
     outing = factories.outing(personas)
-    encounter, _ = services.encounter_record(
+    encounter, _ = rounds.encounter_record(
         actor=personas.association_operator,
         outing=outing,
         key=uuid.uuid4(),
@@ -68,7 +69,7 @@ def _scene(personas: Personas) -> dict[str, Any]:
             "answer": Answer.REFUSED,
         },
     )
-    request = services.bed_request_add(
+    request = board.bed_request_add(
         actor=personas.association_operator, night=factories.tonight(), person=person
     )
     followups_generate(day=factories.tonight() + timedelta(days=1))

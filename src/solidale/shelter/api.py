@@ -16,7 +16,8 @@ from pydantic import Field
 from solidale.core.errors import DomainError, PermissionDeniedError
 from solidale.people.models import Person
 
-from . import services
+from . import beds as board
+from . import rounds, services
 from .models import (
     HOLDING,
     Activation,
@@ -241,7 +242,7 @@ def stay_create(request: HttpRequest, payload: StayIn) -> Status[StayOut]:
     bed_request = (
         get_object_or_404(BedRequest, pk=payload.request_id) if payload.request_id else None
     )
-    stay = services.bed_assign(
+    stay = board.bed_assign(
         actor=request.user,
         bed=bed,
         night=payload.night,
@@ -258,9 +259,9 @@ def stay_create(request: HttpRequest, payload: StayIn) -> Status[StayOut]:
 def stay_status(request: HttpRequest, stay_id: int, payload: StayAction) -> StayOut:
     stay = get_stay_for_user(request.user, stay_id)
     actions = {
-        "check_in": services.stay_check_in,
-        "check_out": services.stay_check_out,
-        "cancel": services.stay_cancel,
+        "check_in": board.stay_check_in,
+        "check_out": board.stay_check_out,
+        "cancel": board.stay_cancel,
     }
     action = actions.get(payload.action)
     if action is None:
@@ -303,7 +304,7 @@ def encounter_create(request: HttpRequest, payload: EncounterIn) -> Status[Encou
         for good_id, quantity in payload.goods.items()
     }
     data = payload.dict(exclude={"key", "round_id", "goods"})
-    encounter, created = services.encounter_record(
+    encounter, created = rounds.encounter_record(
         actor=request.user, outing=outing, key=payload.key, data=data, goods=goods
     )
     return Status(201 if created else 200, _encounter_out(encounter, sees_names(request.user)))

@@ -16,9 +16,10 @@ class ShelterConfig(AppConfig):
         from solidale.core.navigation import register
 
         from . import providers
+        from .beds import no_shows_task
         from .followups import followups_task
         from .report import report_task
-        from .services import forecast_task, no_shows_task
+        from .services import forecast_task
 
         group = _("Emergenza Freddo")
         everyone = frozenset(Role.values)

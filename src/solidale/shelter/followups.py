@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -25,6 +26,9 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from solidale.cases.models import Case, CaseStatus
+from solidale.core.audit import Action as AuditAction
+from solidale.core.audit import audit_record
+from solidale.core.errors import ConflictError, DomainError
 
 from .models import (
     HOLDING,
@@ -33,6 +37,7 @@ from .models import (
     Encounter,
     FollowUp,
     FollowUpKind,
+    FollowUpOutcome,
     Forecast,
     Stay,
 )
@@ -208,3 +213,23 @@ def followups_generate(*, day: date | None = None) -> int:
 @task()
 def followups_task() -> int:
     return followups_generate(day=night_of(timezone.now()) + timedelta(days=1))
+
+
+def followup_close(*, actor: Any, followup: FollowUp, outcome: str, note: str = "") -> FollowUp:
+    if outcome not in FollowUpOutcome.values:
+        raise DomainError(_("Scegli un esito."), field="outcome")
+    with transaction.atomic():
+        updated = FollowUp.objects.filter(pk=followup.pk, closed_at__isnull=True).update(
+            outcome=outcome, outcome_note=note.strip(), closed_by=actor, closed_at=timezone.now()
+        )
+        if not updated:
+            raise ConflictError(_("Questa segnalazione ha già un esito."))
+        followup.refresh_from_db()
+        audit_record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            obj=followup,
+            person_id=followup.person_id,
+            changes={"outcome": outcome, "note": note},
+        )
+    return followup

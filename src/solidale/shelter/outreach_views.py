@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from solidale.core.errors import DomainError
 
-from . import services
+from . import rounds, services
 from .forms import EncounterForm, RoundForm
 from .models import Facility, OutreachGood
 from .permissions import (
@@ -48,17 +48,17 @@ def outreach(request: HttpRequest) -> HttpResponse:
     form = RoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            outing = services.round_start(actor=request.user, **form.cleaned_data)
+            outing = rounds.round_start(actor=request.user, **form.cleaned_data)
         except DomainError as error:
             form.add_service_error(error)
         else:
             return redirect("shelter:round_detail", pk=outing.pk)
-    rounds = rounds_visible_to(request.user).filter(night__gte=night - timedelta(days=1))
+    outings = rounds_visible_to(request.user).filter(night__gte=night - timedelta(days=1))
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "shelter/outreach.html",
-        {"form": form, "rounds": rounds.select_related("organization"), "night": night},
+        {"form": form, "rounds": outings.select_related("organization"), "night": night},
         status=status,
     )
 
@@ -83,7 +83,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                encounter, created = services.encounter_record(
+                encounter, created = rounds.encounter_record(
                     actor=request.user,
                     outing=outing,
                     key=data.pop("key"),
@@ -128,7 +128,7 @@ def round_end(request: HttpRequest, pk: int) -> HttpResponse:
     _require_outreach(request)
     outing = get_round_for_user(request.user, pk)
     try:
-        services.round_end(actor=request.user, outing=outing)
+        rounds.round_end(actor=request.user, outing=outing)
     except DomainError as error:
         messages.error(request, error.message)
     else:

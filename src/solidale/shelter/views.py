@@ -20,7 +20,8 @@ from solidale.core.audit import Action as AuditAction
 from solidale.core.audit import audit_record
 from solidale.core.errors import DomainError
 
-from . import services
+from . import beds as stay_services
+from . import followups, services
 from .forms import (
     ActivationApproveForm,
     ActivationExtendForm,
@@ -425,7 +426,7 @@ def stay_assign(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            services.bed_assign(
+            stay_services.bed_assign(
                 actor=request.user,
                 bed=data["bed"],
                 night=night,
@@ -451,9 +452,9 @@ def stay_update(request: HttpRequest, pk: int) -> HttpResponse:
     _require_board(request)
     stay = get_stay_for_user(request.user, pk)
     actions = {
-        "check_in": (services.stay_check_in, _("Entrata registrata.")),
-        "check_out": (services.stay_check_out, _("Uscita registrata.")),
-        "cancel": (services.stay_cancel, _("Assegnazione annullata: il posto è libero.")),
+        "check_in": (stay_services.stay_check_in, _("Entrata registrata.")),
+        "check_out": (stay_services.stay_check_out, _("Uscita registrata.")),
+        "cancel": (stay_services.stay_cancel, _("Assegnazione annullata: il posto è libero.")),
     }
     chosen = actions.get(request.POST.get("action", ""))
     if chosen is None:
@@ -480,7 +481,9 @@ def stay_transfer(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Scegli un posto libero."))
         return _back_to_board(stay.night)
     try:
-        moved = services.stay_transfer(actor=request.user, stay=stay, bed=form.cleaned_data["bed"])
+        moved = stay_services.stay_transfer(
+            actor=request.user, stay=stay, bed=form.cleaned_data["bed"]
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -498,7 +501,9 @@ def stay_identify(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Scegli una persona del registro."))
         return _back_to_board(stay.night)
     try:
-        services.stay_identify(actor=request.user, stay=stay, person=form.cleaned_data["person"])
+        stay_services.stay_identify(
+            actor=request.user, stay=stay, person=form.cleaned_data["person"]
+        )
     except DomainError as error:
         messages.error(request, error.message)
     else:
@@ -514,7 +519,7 @@ def request_add(request: HttpRequest) -> HttpResponse:
     form = BedRequestForm(request.POST, user=request.user, auto_id=WAITING_IDS)
     if form.is_valid():
         try:
-            services.bed_request_add(actor=request.user, night=night, **form.cleaned_data)
+            stay_services.bed_request_add(actor=request.user, night=night, **form.cleaned_data)
         except DomainError as error:
             form.add_service_error(error)
         else:
@@ -530,7 +535,7 @@ def request_close(request: HttpRequest, pk: int) -> HttpResponse:
     _require_board(request)
     bed_request = get_object_or_404(BedRequest, pk=pk)
     try:
-        services.bed_request_close(
+        stay_services.bed_request_close(
             actor=request.user, request=bed_request, status=request.POST.get("status", "")
         )
     except DomainError as error:
@@ -606,7 +611,7 @@ def followup_close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Scegli un esito."))
         return redirect("shelter:followups")
     try:
-        services.followup_close(
+        followups.followup_close(
             actor=request.user,
             followup=item,
             outcome=form.cleaned_data["outcome"],

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from solidale.accounts.models import Role
 from solidale.people.services import person_create
-from solidale.shelter import services
+from solidale.shelter import beds as board
+from solidale.shelter import rounds, services
 from solidale.shelter.followups import followups_generate
 from solidale.shelter.forecast import OpenMeteoSource, ReplaySession
 from solidale.shelter.models import Answer, Facility, FacilityKind, OutreachGood
@@ -159,9 +160,9 @@ def seed_demo(*, city: City, rng: random.Random) -> None:
     mantello_beds = list(facilities[0].beds.filter(for_men=True).order_by("label"))
     for offset in range(7, 0, -1):
         night = today - timedelta(days=offset)
-        services.bed_assign(actor=mantello, bed=mantello_beds[0], night=night, person=regular)
+        board.bed_assign(actor=mantello, bed=mantello_beds[0], night=night, person=regular)
         for index in range(1, 12 + rng.randint(0, 5)):
-            services.bed_assign(
+            board.bed_assign(
                 actor=mantello,
                 bed=mantello_beds[index],
                 night=night,
@@ -169,7 +170,7 @@ def seed_demo(*, city: City, rng: random.Random) -> None:
             )
         if not last_week.covers(night):
             continue
-        outing = services.round_start(
+        outing = rounds.round_start(
             actor=street,
             team="Squadra 1 Croce Azzurra",
             area="Stazione e centro",
@@ -179,7 +180,7 @@ def seed_demo(*, city: City, rng: random.Random) -> None:
         for number, (alias, description) in enumerate(rng.sample(ALIASES, 4)):
             lat, lon = rng.choice(SPOTS)
             refused = number == 0
-            services.encounter_record(
+            rounds.encounter_record(
                 actor=street,
                 outing=outing,
                 key=uuid.uuid4(),
@@ -195,7 +196,7 @@ def seed_demo(*, city: City, rng: random.Random) -> None:
                 },
                 goods=dict.fromkeys(rng.sample(goods, 2), 1),
             )
-        services.round_end(actor=street, outing=outing)
+        rounds.round_end(actor=street, outing=outing)
     _forecast_this_week(today)
     services.forecast_evaluate(today=today)
     followups_generate(day=today)

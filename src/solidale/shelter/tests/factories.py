@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from .. import services
+from .. import rounds, services
 from ..models import Activation, Bed, Facility, FacilityKind, Round, Season
 
 if TYPE_CHECKING:
@@ -92,7 +92,7 @@ def activation(personas: Personas, plan: Season, *, surge: bool = False) -> Acti
 
 
 def outing(personas: Personas, actor: Any = None) -> Round:
-    return services.round_start(
+    return rounds.round_start(
         actor=actor or personas.association_operator,
         team="Olga e Marco",
         area="Stazione ferroviaria",

@@ -13,6 +13,7 @@ from solidale.core.errors import ConflictError, DomainError, PermissionDeniedErr
 from solidale.people.models import PersonLink
 from solidale.people.services import person_create
 
+from .. import beds as board
 from .. import services
 from ..models import Bed, BedRequestStatus, FacilityKind, Guest, Stay, StayStatus
 from ..selectors import bed_board
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def _assign(personas: Personas, bed: Bed, **kwargs: Any) -> Stay:
     kwargs.setdefault("alias", "Il Biondo")
-    return services.bed_assign(
+    return board.bed_assign(
         actor=personas.association_operator, bed=bed, night=factories.tonight(), **kwargs
     )
 
@@ -104,11 +105,11 @@ def test_surge_beds_open_only_with_an_activation_that_opens_them(personas: Perso
 def test_check_out_before_check_in_is_refused(personas: Personas) -> None:
     stay = _assign(personas, factories.first_bed(factories.facility(personas)))
     with pytest.raises(DomainError, match="prima dell'entrata"):
-        services.stay_check_out(actor=personas.association_operator, stay=stay)
+        board.stay_check_out(actor=personas.association_operator, stay=stay)
     stay.refresh_from_db()
     assert stay.status == StayStatus.ASSIGNED
-    services.stay_check_in(actor=personas.association_operator, stay=stay)
-    services.stay_check_out(actor=personas.association_operator, stay=stay)
+    board.stay_check_in(actor=personas.association_operator, stay=stay)
+    board.stay_check_out(actor=personas.association_operator, stay=stay)
     stay.refresh_from_db()
     assert stay.status == StayStatus.CHECKED_OUT
     assert stay.checked_in_at is not None and stay.checked_out_at is not None
@@ -118,7 +119,7 @@ def test_check_out_before_check_in_is_refused(personas: Personas) -> None:
 def test_an_operator_of_another_organization_cannot_assign(personas: Personas) -> None:
     bed = factories.first_bed(factories.facility(personas))
     with pytest.raises(PermissionDeniedError):
-        services.bed_assign(
+        board.bed_assign(
             actor=personas.outsider, bed=bed, night=factories.tonight(), alias="Intruso"
         )
 
@@ -129,12 +130,12 @@ def test_no_shows_are_released_at_the_set_hour(personas: Personas) -> None:
     beds = list(shelter.beds.order_by("label"))
     waiting = _assign(personas, beds[0])
     arrived = _assign(personas, beds[1], alias="Arrivato")
-    services.stay_check_in(actor=personas.association_operator, stay=arrived)
+    board.stay_check_in(actor=personas.association_operator, stay=arrived)
     night = factories.tonight()
     early = timezone.make_aware(datetime.combine(night, time(21, 0)))
     late = timezone.make_aware(datetime.combine(night, time(22, 15)))
-    assert services.stays_release_no_shows(now=early) == 0
-    assert services.stays_release_no_shows(now=late) == 1
+    assert board.stays_release_no_shows(now=early) == 0
+    assert board.stays_release_no_shows(now=late) == 1
     waiting.refresh_from_db()
     assert waiting.status == StayStatus.NO_SHOW
     assert _assign(personas, beds[0], alias="Nuovo arrivo").bed == beds[0]
@@ -144,7 +145,7 @@ def test_a_transfer_frees_the_first_bed_and_takes_the_second(personas: Personas)
     first = factories.facility(personas)
     second = factories.facility(personas, name="Asilo notturno Il Mantello")
     stay = _assign(personas, factories.first_bed(first))
-    moved = services.stay_transfer(
+    moved = board.stay_transfer(
         actor=personas.association_operator, stay=stay, bed=factories.first_bed(second)
     )
     stay.refresh_from_db()
@@ -155,23 +156,23 @@ def test_a_transfer_frees_the_first_bed_and_takes_the_second(personas: Personas)
 
 def test_the_waiting_list_places_someone_once(personas: Personas) -> None:
     bed = factories.first_bed(factories.facility(personas))
-    request = services.bed_request_add(
+    request = board.bed_request_add(
         actor=personas.association_operator, night=factories.tonight(), alias="Nonno Gino"
     )
-    stay = services.bed_assign(
+    stay = board.bed_assign(
         actor=personas.association_operator, bed=bed, night=factories.tonight(), request=request
     )
     request.refresh_from_db()
     assert stay.alias == "Nonno Gino" and request.status == BedRequestStatus.PLACED
     with pytest.raises(ConflictError):
-        services.bed_request_close(
+        board.bed_request_close(
             actor=personas.association_operator, request=request, status="turned_away"
         )
 
 
 def test_dates_far_from_tonight_are_refused_on_the_waiting_list(personas: Personas) -> None:
     with pytest.raises(DomainError):
-        services.bed_request_add(
+        board.bed_request_add(
             actor=personas.association_operator,
             night=factories.tonight() + timedelta(days=5),
             alias="Domani l'altro",
@@ -185,10 +186,8 @@ def test_an_alias_is_later_linked_to_the_registry_record(personas: Personas) -> 
     person = person_create(
         actor=personas.desk_operator, data={"given_name": "Ivo", "family_name": "Biondi"}
     )
-    assert (
-        services.stay_identify(actor=personas.association_operator, stay=stay, person=person) == 1
-    )
+    assert board.stay_identify(actor=personas.association_operator, stay=stay, person=person) == 1
     stay.refresh_from_db()
     assert stay.person == person
     with pytest.raises(DomainError):
-        services.stay_identify(actor=personas.association_operator, stay=stay, person=person)
+        board.stay_identify(actor=personas.association_operator, stay=stay, person=person)

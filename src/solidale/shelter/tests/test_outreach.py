@@ -15,7 +15,8 @@ from solidale.cases.services import case_open
 from solidale.core.errors import DomainError, PermissionDeniedError
 from solidale.people.services import person_create
 
-from .. import services
+from .. import beds as board
+from .. import followups, rounds
 from ..followups import followups_generate, left_outside, met_often, repeated_stays
 from ..models import (
     Answer,
@@ -49,7 +50,7 @@ def _data(**overrides: Any) -> dict[str, Any]:
 
 def _log(personas: Personas, outing: Round, **overrides: Any) -> tuple[Encounter, bool]:
     goods = {OutreachGood.objects.get(name="Coperta"): 1}
-    return services.encounter_record(
+    return rounds.encounter_record(
         actor=personas.association_operator,
         outing=outing,
         key=overrides.pop("key", uuid.uuid4()),
@@ -119,7 +120,7 @@ def test_a_volunteer_logs_only_while_on_duty(
         [lambda user, activity, at: [shift] if activity == "shelter.outreach" else []],
     )
     outing = factories.outing(personas, actor=personas.volunteer)
-    encounter, _ = services.encounter_record(
+    encounter, _ = rounds.encounter_record(
         actor=personas.volunteer, outing=outing, key=uuid.uuid4(), data=_data()
     )
     assert encounter.created_by == personas.volunteer
@@ -132,7 +133,7 @@ def test_refused_and_unplaced_people_on_a_cold_night_are_followed_up(personas: P
     _log(personas, outing, offered_bed=True, answer=Answer.REFUSED)
     placed, _ = _log(personas, outing, alias="Accolto", offered_bed=True, answer=Answer.ACCEPTED)
     bed = factories.first_bed(factories.facility(personas))
-    services.bed_assign(
+    board.bed_assign(
         actor=personas.association_operator,
         bed=bed,
         night=outing.night,
@@ -144,8 +145,8 @@ def test_refused_and_unplaced_people_on_a_cold_night_are_followed_up(personas: P
     assert created >= 1 and followups_generate(day=outing.night + timedelta(days=1)) == 0
     item = FollowUp.objects.get(kind=FollowUpKind.LEFT_OUTSIDE)
     with pytest.raises(DomainError):
-        services.followup_close(actor=personas.social_worker, followup=item, outcome="")
-    services.followup_close(
+        followups.followup_close(actor=personas.social_worker, followup=item, outcome="")
+    followups.followup_close(
         actor=personas.social_worker, followup=item, outcome="contacted", note="Accolto al Mantello"
     )
     item.refresh_from_db()
@@ -180,7 +181,7 @@ def test_repeated_stays_without_a_case_prompt_the_desk(personas: Personas) -> No
     bed = factories.first_bed(shelter)
     night = factories.tonight()
     for offset in range(5):
-        services.bed_assign(
+        board.bed_assign(
             actor=personas.association_operator,
             bed=bed,
             night=night - timedelta(days=offset),
@@ -196,16 +197,16 @@ def test_the_situation_report_counts_the_night(personas: Personas) -> None:
     shelter = factories.facility(personas)
     outing = factories.outing(personas)
     _log(personas, outing, offered_bed=True, answer=Answer.REFUSED)
-    services.bed_assign(
+    board.bed_assign(
         actor=personas.association_operator,
         bed=factories.first_bed(shelter),
         night=outing.night,
         alias="Ospite",
     )
-    request = services.bed_request_add(
+    request = board.bed_request_add(
         actor=personas.association_operator, night=outing.night, alias="Senza posto"
     )
-    services.bed_request_close(
+    board.bed_request_close(
         actor=personas.association_operator, request=request, status="turned_away"
     )
     report = situation_report(outing.night)
@@ -225,7 +226,7 @@ def test_stays_and_encounters_reach_the_timeline_and_contacts_within_scope(
         data={"given_name": "Ugo", "family_name": "Randagi", "homeless": True},
     )
     shelter = factories.facility(personas)
-    services.bed_assign(
+    board.bed_assign(
         actor=personas.association_operator,
         bed=factories.first_bed(shelter),
         night=factories.tonight(),

@@ -17,6 +17,7 @@ from django.utils import timezone
 from conftest import Personas
 from solidale.accounts.models import User
 
+from .. import beds as board
 from .. import services
 from ..forecast import DailyForecast
 from ..models import Encounter, Stay
@@ -75,7 +76,7 @@ def test_assigning_a_taken_bed_answers_with_the_error_next_to_the_field(
     personas: Personas, login: Login
 ) -> None:
     bed = factories.first_bed(factories.facility(personas))
-    services.bed_assign(
+    board.bed_assign(
         actor=personas.association_operator, bed=bed, night=factories.tonight(), alias="Primo"
     )
     client = login(personas.association_admin)
@@ -121,7 +122,7 @@ def test_the_report_page_and_pdf_show_the_night(personas: Personas, login: Login
     plan = factories.season(personas)
     factories.activation(personas, plan)
     bed = factories.first_bed(factories.facility(personas))
-    services.bed_assign(
+    board.bed_assign(
         actor=personas.association_operator, bed=bed, night=factories.tonight(), alias="Ospite"
     )
     client = login(personas.viewer)
