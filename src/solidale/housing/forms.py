@@ -17,6 +17,7 @@ from .models import (
     FACT_FIELDS,
     AccessOutcome,
     ArrearsCause,
+    Call,
     EventKind,
     GrantKind,
     LeaseKind,
@@ -235,7 +236,7 @@ class DecisionForm(AccessibleForm):
 
 
 class OfferForm(AccessibleForm):
-    call = forms.ModelChoiceField(label=_("Graduatoria del bando"), queryset=None)  # type: ignore[arg-type]
+    call = forms.ModelChoiceField(label=_("Graduatoria del bando"), queryset=Call.objects.none())
     code = forms.CharField(label=_("Codice alloggio"), max_length=30)
     address = forms.CharField(label=_("Indirizzo"), max_length=200)
     rooms = forms.IntegerField(label=_("Vani"), min_value=1, max_value=20)

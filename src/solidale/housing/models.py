@@ -3,7 +3,7 @@ scoring and rankings, dwelling allocation, temporary placements and rent grants.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -16,9 +16,6 @@ from solidale.accounts.models import Organization
 from solidale.cases.models import Case
 from solidale.core.models import TimeStampedModel
 from solidale.people.models import Household, Person
-
-MONEY = {"max_digits": 10, "decimal_places": 2}
-
 
 # --- Rules as versioned data ---------------------------------------------------------------
 
@@ -121,7 +118,7 @@ class HousingCaseQuerySet(models.QuerySet["HousingCase"]):
         pending = ProcedureEvent.objects.filter(
             case=OuterRef("pk"), on__gte=today, outcome=AccessOutcome.NONE
         ).order_by("on", "pk")
-        return self.annotate(
+        return self.annotate(  # type: ignore[no-redef]  # declared on the model for typing
             next_on=Subquery(pending.values("on")[:1]),
             next_kind=Subquery(pending.values("kind")[:1]),
         )
@@ -134,7 +131,7 @@ class HousingCaseQuerySet(models.QuerySet["HousingCase"]):
             kind=EventKind.ACCESS,
             outcome=AccessOutcome.NONE,
             on__gte=today,
-            on__lte=today + timezone.timedelta(days=days),
+            on__lte=today + timedelta(days=days),
         )
         return self.open().filter(Exists(accesses))
 
@@ -188,10 +185,18 @@ class HousingCase(TimeStampedModel):
         _("contratto"), max_length=10, choices=LeaseKind.choices, blank=True
     )
     lease_registered = models.BooleanField(_("contratto registrato"), default=False)
-    monthly_rent = models.DecimalField(_("canone mensile (€)"), null=True, blank=True, **MONEY)
-    arrears = models.DecimalField(_("morosità accumulata (€)"), null=True, blank=True, **MONEY)
-    annual_income = models.DecimalField(_("reddito annuo (€)"), null=True, blank=True, **MONEY)
-    isee = models.DecimalField(_("ISEE (€)"), null=True, blank=True, **MONEY)
+    monthly_rent = models.DecimalField(
+        _("canone mensile (€)"), null=True, blank=True, max_digits=10, decimal_places=2
+    )
+    arrears = models.DecimalField(
+        _("morosità accumulata (€)"), null=True, blank=True, max_digits=10, decimal_places=2
+    )
+    annual_income = models.DecimalField(
+        _("reddito annuo (€)"), null=True, blank=True, max_digits=10, decimal_places=2
+    )
+    isee = models.DecimalField(
+        _("ISEE (€)"), null=True, blank=True, max_digits=10, decimal_places=2
+    )
     plan = models.TextField(_("progetto abitativo"), blank=True)
     plan_agreed_on = models.DateField(_("progetto concordato il"), null=True, blank=True)
     notes = models.TextField(_("note"), blank=True)
@@ -200,6 +205,11 @@ class HousingCase(TimeStampedModel):
     closing_notes = models.TextField(_("note di chiusura"), blank=True)
 
     objects = HousingCaseQuerySet.as_manager()
+
+    # Set by ``HousingCaseQuerySet.with_next_event`` (and by the list page for its label).
+    next_on: date | None
+    next_kind: str | None
+    next_label: str
 
     class Meta:
         ordering = ["-opened_at", "-id"]
@@ -343,9 +353,13 @@ class Application(TimeStampedModel):
     household_size = models.PositiveSmallIntegerField(_("componenti del nucleo"))
     minors = models.PositiveSmallIntegerField(_("minori"), default=0)
     over_65 = models.PositiveSmallIntegerField(_("ultrasessantacinquenni"), default=0)
-    isee = models.DecimalField(_("ISEE (€)"), **MONEY)
-    real_estate_assets = models.DecimalField(_("patrimonio immobiliare (€)"), default=0, **MONEY)
-    movable_assets = models.DecimalField(_("patrimonio mobiliare (€)"), default=0, **MONEY)
+    isee = models.DecimalField(_("ISEE (€)"), max_digits=10, decimal_places=2)
+    real_estate_assets = models.DecimalField(
+        _("patrimonio immobiliare (€)"), default=0, max_digits=10, decimal_places=2
+    )
+    movable_assets = models.DecimalField(
+        _("patrimonio mobiliare (€)"), default=0, max_digits=10, decimal_places=2
+    )
     owns_suitable_dwelling = models.BooleanField(
         _("titolare di alloggio adeguato entro 50 km"), default=False
     )
@@ -714,10 +728,12 @@ class Grant(TimeStampedModel):
         HousingCase, related_name="grants", null=True, blank=True, on_delete=models.SET_NULL
     )
     year = models.PositiveSmallIntegerField(_("anno"))
-    isee = models.DecimalField(_("ISEE (€)"), **MONEY)
-    annual_income = models.DecimalField(_("reddito annuo del nucleo (€)"), **MONEY)
-    annual_rent = models.DecimalField(_("canone annuo (€)"), **MONEY)
-    arrears = models.DecimalField(_("morosità (€)"), default=0, **MONEY)
+    isee = models.DecimalField(_("ISEE (€)"), max_digits=10, decimal_places=2)
+    annual_income = models.DecimalField(
+        _("reddito annuo del nucleo (€)"), max_digits=10, decimal_places=2
+    )
+    annual_rent = models.DecimalField(_("canone annuo (€)"), max_digits=10, decimal_places=2)
+    arrears = models.DecimalField(_("morosità (€)"), default=0, max_digits=10, decimal_places=2)
     arrears_cause = models.CharField(
         _("causa della morosità"), max_length=20, choices=ArrearsCause.choices, blank=True
     )
@@ -733,7 +749,9 @@ class Grant(TimeStampedModel):
     )
     checks = models.JSONField(_("verifica dei requisiti"), default=list)
     priority = models.BooleanField(_("priorità"), default=False)
-    amount = models.DecimalField(_("importo (€)"), null=True, blank=True, **MONEY)
+    amount = models.DecimalField(
+        _("importo (€)"), null=True, blank=True, max_digits=10, decimal_places=2
+    )
     approved_at = models.DateTimeField(null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", null=True, blank=True, on_delete=models.PROTECT

@@ -93,6 +93,8 @@ def is_housing_member(user: AnyUser) -> bool:
 
 def calls_visible_to(user: AnyUser) -> QuerySet[Call]:
     organization_id = organization_id_of(user)
+    if organization_id is None:
+        return Call.objects.none()
     if is_comune_staff(user):
         return Call.objects.filter(organization_id=organization_id)
     if is_agency_officer(user):
@@ -102,6 +104,8 @@ def calls_visible_to(user: AnyUser) -> QuerySet[Call]:
 
 def housing_cases_visible_to(user: AnyUser) -> HousingCaseQuerySet:
     organization_id = organization_id_of(user)
+    if organization_id is None:
+        return HousingCase.objects.none()
     if is_comune_staff(user):
         return HousingCase.objects.filter(organization_id=organization_id)
     if is_agency_officer(user):
@@ -127,9 +131,10 @@ def offers_visible_to(user: AnyUser) -> QuerySet[DwellingOffer]:
 
 
 def units_visible_to(user: AnyUser) -> QuerySet[TemporaryUnit]:
-    if not is_comune_staff(user):
+    organization_id = organization_id_of(user)
+    if organization_id is None or not is_comune_staff(user):
         return TemporaryUnit.objects.none()
-    return TemporaryUnit.objects.filter(organization_id=organization_id_of(user))
+    return TemporaryUnit.objects.filter(organization_id=organization_id)
 
 
 def placements_visible_to(user: AnyUser) -> QuerySet[Placement]:
@@ -137,9 +142,10 @@ def placements_visible_to(user: AnyUser) -> QuerySet[Placement]:
 
 
 def grants_visible_to(user: AnyUser) -> QuerySet[Grant]:
-    if not is_comune_staff(user):
+    organization_id = organization_id_of(user)
+    if organization_id is None or not is_comune_staff(user):
         return Grant.objects.none()
-    return Grant.objects.filter(organization_id=organization_id_of(user))
+    return Grant.objects.filter(organization_id=organization_id)
 
 
 def rulesets_visible_to(user: AnyUser) -> QuerySet[RuleSet]:

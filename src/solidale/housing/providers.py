@@ -40,8 +40,8 @@ from .permissions import (
 from .selectors import evictions_without_plan, grants_due, placements_ending
 
 
-def _day(value: date) -> str:
-    return formats.date_format(value, "SHORT_DATE_FORMAT")
+def _day(value: date | None) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
 def _aware(day: date) -> datetime:
@@ -165,14 +165,14 @@ def cases_open_facts(start: date, end: date) -> Iterable[Fact]:
     )
     for day in _days(start, end):
         counts: dict[tuple[int, int | None], int] = {}
-        for opened_at, closed_at, organization_id, neighbourhood_id in rows:
+        for opened_at, closed_at, org_id, neighbourhood_id in rows:
             if timezone.localdate(opened_at) <= day and (
                 closed_at is None or timezone.localdate(closed_at) > day
             ):
-                key = (organization_id, neighbourhood_id)
+                key = (org_id, neighbourhood_id)
                 counts[key] = counts.get(key, 0) + 1
-        for (organization_id, neighbourhood_id), value in counts.items():
-            yield Fact(day, value, neighbourhood_id, organization_id)
+        for (owner_id, area_id), value in counts.items():
+            yield Fact(day, value, area_id, owner_id)
 
 
 def evictions_ahead_facts(start: date, end: date) -> Iterable[Fact]:

@@ -345,10 +345,10 @@ def _write_many(
     quote = connection.ops.quote_name
     sql = template.format(
         table=quote(meta.db_table),
-        **{f.name: quote(f.column) for f in fields},  # type: ignore[union-attr]
+        **{f.name: quote(f.column) for f in fields},
     )
     prepared = [
-        [f.get_db_prep_value(value, connection) for f, value in zip(fields, row, strict=True)]  # type: ignore[union-attr]
+        [f.get_db_prep_value(value, connection) for f, value in zip(fields, row, strict=True)]
         for row in rows
     ]
     with connection.cursor() as cursor:
@@ -391,7 +391,9 @@ def ranking_compute(*, actor: Any, call: Call, kind: str) -> RecalculationResult
             actor,
         )
         ranking.save(update_fields=["computed_at", "ruleset", "created_by"])
-    rows = [[ranking.pk, c.key, i, c.total, False] for i, c in enumerate(ordered, start=1)]
+    rows: list[list[Any]] = [
+        [ranking.pk, c.key, i, c.total, False] for i, c in enumerate(ordered, start=1)
+    ]
     rows += [[ranking.pk, c.key, None, 0, True] for c in candidates if c.excluded]
     _write_many(
         RankingEntry,

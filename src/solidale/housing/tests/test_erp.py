@@ -145,7 +145,7 @@ def test_an_appeal_changes_the_points_and_the_final_ranking(personas):
     decided = services.appeal_decide(
         actor=personas.coordinator, appeal=appeal, accept=True, note="Condizione documentata"
     )
-    assert decided.points_after == decided.points_before + 3
+    assert decided.points_after == (decided.points_before or 0) + 3
     final = services.ranking_compute(actor=personas.coordinator, call=call, kind="final").ranking
     assert RankingEntry.objects.get(ranking=final, application=last).points == decided.points_after
 

@@ -58,7 +58,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )
     rows = list(cases[:300])
     for case in rows:
-        case.next_label = EventKind(case.next_kind).label if case.next_kind else ""
+        case.next_label = str(EventKind(case.next_kind).label) if case.next_kind else ""
     return render(
         request,
         "housing/case_list.html",
