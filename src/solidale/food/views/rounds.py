@@ -140,6 +140,8 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for stop in stops:
         vehicles.setdefault(stop.vehicle, []).append(stop)
     kitchen = planned.kitchen
+    planned_ids = {stop.recipient_id for stop in stops}
+    unplanned = [r for r in rounds.recipients_due(kitchen, planned.day) if r.pk not in planned_ids]
     map_data = {
         "kitchen": [kitchen.latitude, kitchen.longitude],
         "routes": [
@@ -160,6 +162,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (StopOutcome.REFUSED, StopOutcome.REFUSED.label),
             ],
             "km": planned.distance_m / 1000,
+            "unplanned": unplanned,
         },
     )
 
