@@ -40,7 +40,7 @@ from .models import (
     Refresh,
     RuleSetting,
 )
-from .permissions import can_close_alert, is_comune_coordinator, role_of
+from .permissions import alerts_visible_to, is_comune_coordinator, role_of
 
 #: Exports up to this many rows are written at once; longer ones go to the task worker.
 INLINE_EXPORT_ROWS = 2000
@@ -270,7 +270,10 @@ def alert_close(*, actor: Any, item: AlertItem, outcome: str, note: str) -> Aler
     if errors:
         field, message = next(iter(errors.items()))
         raise DomainError(message, field=field)
-    _require(can_close_alert(actor, item), _("Non puoi chiudere questa segnalazione."))
+    _require(
+        alerts_visible_to(actor).filter(pk=item.pk).exists(),
+        _("Non puoi chiudere questa segnalazione."),
+    )
     closed = AlertItem.objects.filter(pk=item.pk, status=AlertStatus.OPEN).update(
         status=AlertStatus.CLOSED,
         closed_at=timezone.now(),
