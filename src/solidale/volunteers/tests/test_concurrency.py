@@ -2,45 +2,20 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from functools import partial
 from typing import Any
 
 import pytest
-from django.db import connections
 
 from conftest import Personas, build_personas
 from solidale.accounts.models import Role
 from solidale.accounts.services import membership_add, user_create
 from solidale.core.errors import ConflictError
+from solidale.referrals.tests.test_concurrency import _fresh, _race
 
 from ..models import Shift, Signup, SignupStatus
 from ..services import shift_signup
 from .factories import open_shift, volunteer_record
-
-
-def _race(actions: list[Callable[[], Any]]) -> tuple[list[Any], list[BaseException]]:
-    """Run the actions at the same moment, each thread on its own database connection."""
-    start = threading.Barrier(len(actions))
-    results: list[Any] = []
-    errors: list[BaseException] = []
-
-    def run(action: Callable[[], Any]) -> None:
-        try:
-            start.wait()
-            results.append(action())
-        except BaseException as error:  # collected and asserted on below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 @pytest.fixture
@@ -62,11 +37,6 @@ def _volunteers(personas: Personas, count: int) -> list[tuple[Any, Any]]:
         )
         pairs.append((user, volunteer_record(personas, user=user, name=f"Volontario {number}")))
     return pairs
-
-
-def _fresh(user: Any) -> Any:
-    """The same user as another request would load it (its own membership cache)."""
-    return type(user).objects.get(pk=user.pk)
 
 
 def test_six_volunteers_racing_for_two_places_fill_exactly_two(racing_personas: Personas) -> None:
