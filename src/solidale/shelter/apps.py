@@ -12,7 +12,7 @@ class ShelterConfig(AppConfig):
 
     def ready(self) -> None:
         from solidale.accounts.models import Role
-        from solidale.core import alerts, attention, duty, indicators, schedule, timeline
+        from solidale.core import alerts, attention, duty, exports, indicators, schedule, timeline
         from solidale.core.navigation import register
 
         from . import providers
@@ -39,6 +39,8 @@ class ShelterConfig(AppConfig):
         indicators.register_contacts("shelter", providers.contacts)
         for rule in providers.ALERT_RULES:
             alerts.register(rule)
+        for source in providers.EXPORTS:
+            exports.register(source)
         for activity in providers.ACTIVITIES:
             duty.register_activity(activity)
         schedule.register("shelter.forecast", forecast_task, daily_at=time(6, 0))

@@ -23,6 +23,7 @@ from .models import (
     FollowUpOutcome,
     Guest,
     OutreachGood,
+    Stay,
 )
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -150,19 +151,30 @@ class AssignForm(_PersonOrAlias):
         _set_queryset(self, "request", requests)
 
 
+class _StayChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.bed} — {obj.person or obj.alias}"
+
+
 class TransferForm(AccessibleForm):
+    stay = _StayChoice(label=_("Ospite"), queryset=Stay.objects.none())
     bed = forms.ModelChoiceField(label=_("Nuovo posto"), queryset=Bed.objects.none())
 
-    def __init__(self, *args: Any, beds: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, stays: Any, beds: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "transfer_%s")
         super().__init__(*args, **kwargs)
+        _set_queryset(self, "stay", stays.select_related("bed__facility", "person"))
         _set_queryset(self, "bed", beds)
 
 
 class IdentifyForm(AccessibleForm):
+    stay = _StayChoice(label=_("Ospite"), queryset=Stay.objects.none())
     person = forms.ModelChoiceField(label=_("Persona registrata"), queryset=Person.objects.none())
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, stays: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", "identify_%s")
         super().__init__(*args, **kwargs)
+        _set_queryset(self, "stay", stays.select_related("bed__facility", "person"))
         _set_queryset(
             self, "person", Person.objects.visible_to(user).order_by("family_name", "given_name")
         )

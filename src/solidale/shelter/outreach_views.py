@@ -32,6 +32,7 @@ from .permissions import (
     sees_names,
 )
 from .selectors import encounters_map, hot_spots
+from .views import export_link
 
 
 def _require_outreach(request: HttpRequest) -> None:
@@ -160,5 +161,6 @@ def encounter_map(request: HttpRequest) -> HttpResponse:
             "tonight": tonight,
             "spots": spots,
             "map_data": {"tonight": tonight, "spots": spots, "facilities": facilities},
+            "export_url": export_link("shelter.encounters", night) if outreach_user else "",
         },
     )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from solidale.core.alerts import AlertCandidate, AlertRule
 from solidale.core.attention import AttentionItem
 from solidale.core.duty import Activity
+from solidale.core.exports import ExportSource
 from solidale.core.indicators import Contact, Fact, Indicator
 from solidale.core.timeline import TimelineEntry
 
@@ -32,9 +33,12 @@ from .models import (
     Stay,
 )
 from .permissions import (
+    can_do_outreach,
     encounters_visible_to,
+    facilities_visible_to,
     followups_visible_to,
     is_coordinator,
+    sees_names,
     stays_visible_to,
 )
 
@@ -311,5 +315,97 @@ ACTIVITIES = (
         label=gettext_lazy("Accoglienza notturna (emergenza freddo)"),
         targets=facility_targets,
         url=lambda target: reverse("shelter:board"),
+    ),
+)
+
+
+# --- Exports ---------------------------------------------------------------------------------
+
+
+def _night_param(params: dict[str, str]) -> date:
+    from django.utils.dateparse import parse_date
+
+    from .services import night_of
+
+    return parse_date(params.get("night", "")) or night_of(timezone.now())
+
+
+def _stays_for_export(user: Any, params: dict[str, str]) -> Any:
+    return (
+        stays_visible_to(user)
+        .filter(night=_night_param(params), status__in=HOLDING)
+        .select_related("bed__facility", "person")
+        .order_by("bed__facility__name", "bed__label")
+    )
+
+
+def stay_rows(user: Any, params: dict[str, str]) -> Iterable[list[Any]]:
+    for stay in _stays_for_export(user, params):
+        yield [
+            stay.night,
+            stay.bed.facility.name,
+            stay.bed.label,
+            str(stay.person) if stay.person_id else stay.alias,
+            stay.description,
+            stay.get_status_display(),
+        ]
+
+
+def _encounters_for_export(user: Any, params: dict[str, str]) -> Any:
+    return (
+        encounters_visible_to(user)
+        .filter(round__night=_night_param(params))
+        .select_related("round", "person")
+        .order_by("met_at")
+    )
+
+
+def encounter_rows(user: Any, params: dict[str, str]) -> Iterable[list[Any]]:
+    names = sees_names(user)
+    for encounter in _encounters_for_export(user, params):
+        yield [
+            timezone.localtime(encounter.met_at),
+            encounter.round.area,
+            encounter.who if names else (encounter.alias or encounter.description),
+            ", ".join(encounter.conditions),
+            encounter.get_answer_display() if encounter.answer else "",
+            encounter.health_alert,
+            round(encounter.latitude, 4),
+            round(encounter.longitude, 4),
+        ]
+
+
+EXPORTS = (
+    ExportSource(
+        key="shelter.stays",
+        label=gettext_lazy("Ospiti della notte"),
+        columns=[
+            gettext_lazy("Notte"),
+            gettext_lazy("Struttura"),
+            gettext_lazy("Posto"),
+            gettext_lazy("Ospite"),
+            gettext_lazy("Descrizione"),
+            gettext_lazy("Stato"),
+        ],
+        rows=stay_rows,
+        count=lambda user, params: _stays_for_export(user, params).count(),
+        allowed=lambda user: facilities_visible_to(user).exists(),
+    ),
+    ExportSource(
+        key="shelter.encounters",
+        label=gettext_lazy("Incontri in strada della notte"),
+        columns=[
+            gettext_lazy("Ora"),
+            gettext_lazy("Zona"),
+            gettext_lazy("Persona"),
+            gettext_lazy("Condizioni"),
+            gettext_lazy("Risposta"),
+            gettext_lazy("Allerta sanitaria"),
+            gettext_lazy("Latitudine"),
+            gettext_lazy("Longitudine"),
+        ],
+        rows=encounter_rows,
+        count=lambda user, params: _encounters_for_export(user, params).count(),
+        allowed=can_do_outreach,
     ),
 )

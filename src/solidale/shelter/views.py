@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -57,6 +59,7 @@ from .permissions import (
     is_comune_staff,
     is_coordinator,
     sees_aggregates,
+    stays_visible_to,
 )
 from .report import report_pdf, report_summary
 from .selectors import (
@@ -81,6 +84,15 @@ def _require_area(request: HttpRequest) -> None:
     """Users with nothing to do in the area get the same 404 as an out-of-scope object."""
     if not can_use_shelter(request.user):
         raise Http404
+
+
+def export_link(source: str, night: date) -> str:
+    """The insights export of this list for the night, when the insights app is there."""
+    try:
+        path = reverse("insights:export_create")
+    except NoReverseMatch:
+        return ""
+    return f"{path}?{urlencode({'source': source, 'night': night.isoformat()})}"
 
 
 def _night(request: HttpRequest) -> date:
@@ -392,8 +404,15 @@ def _board_context(request: HttpRequest, night: date, **forms: Any) -> dict[str,
         "request_form": forms.get("request_form")
         or BedRequestForm(user=request.user, auto_id=WAITING_IDS),
         "transfer_beds": beds,
-        "identify_form": IdentifyForm(user=request.user),
+        "transfer_form": TransferForm(stays=_movable_stays(request, night), beds=beds),
+        "identify_form": IdentifyForm(
+            user=request.user,
+            stays=stays_visible_to(request.user).filter(
+                night=night, person__isnull=True, status__in=HOLDING
+            ),
+        ),
         "statuses": StayStatus,
+        "export_url": export_link("shelter.stays", night),
     }
 
 
@@ -470,45 +489,54 @@ def stay_update(request: HttpRequest, pk: int) -> HttpResponse:
     return _back_to_board(stay.night)
 
 
+def _movable_stays(request: HttpRequest, night: date) -> Any:
+    return stays_visible_to(request.user).filter(
+        night=night, status__in=(StayStatus.ASSIGNED, StayStatus.CHECKED_IN)
+    )
+
+
 @login_required
 @require_POST
-def stay_transfer(request: HttpRequest, pk: int) -> HttpResponse:
+def stay_transfer(request: HttpRequest) -> HttpResponse:
+    """Move a guest of the night to a free bed (``stay`` and ``bed``)."""
     _require_board(request)
-    stay = get_stay_for_user(request.user, pk)
-    beds, _requests = _board_forms(request, stay.night)
-    form = TransferForm(request.POST, beds=beds)
+    night = _night(request)
+    beds, _requests = _board_forms(request, night)
+    form = TransferForm(request.POST, stays=_movable_stays(request, night), beds=beds)
     if not form.is_valid():
-        messages.error(request, _("Scegli un posto libero."))
-        return _back_to_board(stay.night)
+        messages.error(request, _("Scegli l'ospite e un posto libero."))
+        return _back_to_board(night)
     try:
         moved = stay_services.stay_transfer(
-            actor=request.user, stay=stay, bed=form.cleaned_data["bed"]
+            actor=request.user, stay=form.cleaned_data["stay"], bed=form.cleaned_data["bed"]
         )
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Trasferito al posto %(bed)s.") % {"bed": moved.bed})
-    return _back_to_board(stay.night)
+    return _back_to_board(night)
 
 
 @login_required
 @require_POST
-def stay_identify(request: HttpRequest, pk: int) -> HttpResponse:
+def stay_identify(request: HttpRequest) -> HttpResponse:
+    """Link a guest known by an alias to a registry record (``stay`` and ``person``)."""
     _require_board(request)
-    stay = get_stay_for_user(request.user, pk)
-    form = IdentifyForm(request.POST, user=request.user)
+    night = _night(request)
+    unknown = stays_visible_to(request.user).filter(night=night, person__isnull=True)
+    form = IdentifyForm(request.POST, user=request.user, stays=unknown)
     if not form.is_valid():
-        messages.error(request, _("Scegli una persona del registro."))
-        return _back_to_board(stay.night)
+        messages.error(request, _("Scegli l'ospite e una persona del registro."))
+        return _back_to_board(night)
     try:
         stay_services.stay_identify(
-            actor=request.user, stay=stay, person=form.cleaned_data["person"]
+            actor=request.user, stay=form.cleaned_data["stay"], person=form.cleaned_data["person"]
         )
     except DomainError as error:
         messages.error(request, error.message)
     else:
         messages.success(request, _("Ospite collegato alla scheda della persona."))
-    return _back_to_board(stay.night)
+    return _back_to_board(night)
 
 
 @login_required

@@ -238,3 +238,31 @@ def test_stays_and_encounters_reach_the_timeline_and_contacts_within_scope(
     assert list(timeline_entries(personas.outsider, [person.pk])) == []
     night = factories.tonight()
     assert len([c for c in contacts(night, night) if c.person_id == person.pk]) == 2
+
+
+def test_the_registered_rules_and_exports_keep_the_scope(personas: Personas) -> None:
+    from solidale.core import alerts, exports
+
+    plan = factories.season(personas)
+    factories.activation(personas, plan)
+    outing = factories.outing(personas)
+    _log(personas, outing, offered_bed=True, answer=Answer.REFUSED)
+    board.bed_assign(
+        actor=personas.association_operator,
+        bed=factories.first_bed(factories.facility(personas)),
+        night=outing.night,
+        alias="Ospite",
+    )
+    rule = alerts.get("shelter.left_outside")
+    assert rule is not None
+    found = list(rule.evaluate(rule.defaults, outing.night + timedelta(days=1)))
+    assert [candidate.title for candidate in found] == ["Da seguire: Il Biondo"]
+    stays = exports.get("shelter.stays")
+    assert stays is not None
+    params = {"night": outing.night.isoformat()}
+    assert [row[3] for row in stays.rows(personas.association_operator, params)] == ["Ospite"]
+    assert not stays.allowed(personas.outsider)
+    assert list(stays.rows(personas.outsider, params)) == []
+    encounters = exports.get("shelter.encounters")
+    assert encounters is not None
+    assert encounters.count(personas.association_operator, params) == 1

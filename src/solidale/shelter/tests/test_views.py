@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from conftest import Personas
 from solidale.accounts.models import User
+from solidale.people.services import person_create
 
 from .. import beds as board
 from .. import services
@@ -156,3 +157,33 @@ def test_the_morning_report_is_sent_once_to_the_network(personas: Personas) -> N
 def test_outsiders_get_404_on_the_board(personas: Personas, login: Login) -> None:
     factories.facility(personas)
     assert login(personas.outsider).get(reverse("shelter:board")).status_code == 404
+
+
+def test_a_guest_is_transferred_and_identified_from_the_board(
+    personas: Personas, login: Login
+) -> None:
+    first = factories.facility(personas)
+    second = factories.facility(personas, name="Asilo Il Mantello")
+    stay = board.bed_assign(
+        actor=personas.association_operator,
+        bed=factories.first_bed(first),
+        night=factories.tonight(),
+        alias="Il Biondo",
+    )
+    client = login(personas.coordinator)
+    night = factories.tonight().isoformat()
+    target = factories.first_bed(second)
+    response = client.post(
+        reverse("shelter:stay_transfer"), {"night": night, "stay": stay.pk, "bed": target.pk}
+    )
+    assert response.status_code == 302
+    moved = Stay.objects.get(bed=target)
+    person = person_create(
+        actor=personas.desk_operator, data={"given_name": "Ivo", "family_name": "Biondi"}
+    )
+    response = client.post(
+        reverse("shelter:stay_identify"), {"night": night, "stay": moved.pk, "person": person.pk}
+    )
+    assert response.status_code == 302
+    moved.refresh_from_db()
+    assert moved.person == person

@@ -6,9 +6,10 @@
 (() => {
   const QUEUE = "solidale.shelter.queue";
 
-  function status(text) {
+  // The messages come translated from the page (data-text-* on the status box).
+  function status(key) {
     const box = document.getElementById("outreach-status");
-    if (box) box.textContent = text;
+    if (box) box.textContent = box.dataset[key] || "";
   }
 
   function readQueue() {
@@ -58,7 +59,7 @@
         }
       });
     }
-    status(form.dataset.restoredText || "Bozza ripristinata: controlla e invia.");
+    status("textRestored");
   }
 
   async function flush() {
@@ -75,7 +76,7 @@
       }
     }
     writeQueue(left);
-    if (!left.length) status("Incontri in coda inviati.");
+    if (!left.length) status("textFlushed");
   }
 
   function setPosition(form, lat, lon, marker) {
@@ -124,7 +125,7 @@
             picker.map.setView([where.coords.latitude, where.coords.longitude], 16);
           }
         },
-        () => status("Posizione non disponibile: tocca la mappa."),
+        () => status("textNoPosition"),
         { enableHighAccuracy: true, timeout: 10000 },
       );
     };
@@ -138,7 +139,7 @@
       items.push({ action: form.action || window.location.href, fields: fields(form) });
       writeQueue(items);
       localStorage.removeItem(draftKey(form));
-      status("Senza connessione: l'incontro è in coda e partirà appena torna la rete.");
+      status("textQueued");
     });
   });
 })();
