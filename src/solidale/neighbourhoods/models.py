@@ -144,7 +144,6 @@ class Report(TimeStampedModel):
         max_length=12,
         choices=ReportStatus.choices,
         default=ReportStatus.RECEIVED,
-        db_index=True,
     )
     status_note = models.TextField(_("nota per il segnalante"), blank=True)
     status_changed_at = models.DateTimeField(_("aggiornata il"), default=timezone.now)

@@ -98,6 +98,43 @@ def map_data(
 
 
 @dataclass(frozen=True)
+class Page:
+    """One page of a long list, without counting the whole list (COUNT(*) over 100,000
+    reports costs more than the page itself): one row more than the page tells if another
+    page follows."""
+
+    object_list: list[Any]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def page_of(queryset: QuerySet[Any], raw_number: str | None, *, size: int) -> Page:
+    try:
+        number = max(1, min(int(raw_number or 1), 10_000))
+    except ValueError:
+        number = 1
+    start = (number - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    return Page(rows[:size], number, len(rows) > size)
+
+
+@dataclass(frozen=True)
 class PublicFilters:
     status: str = ""
     category: str = ""

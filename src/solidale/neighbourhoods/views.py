@@ -9,7 +9,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -77,6 +76,7 @@ from .selectors import (
     QueueFilters,
     active_presidi,
     map_data,
+    page_of,
     public_markers,
     public_reports,
     reports_filtered,
@@ -288,7 +288,7 @@ def report_public_list(request: HttpRequest) -> HttpResponse:
         neighbourhood=data.get("neighbourhood", ""),
     )
     reports = public_reports(filters)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(reports, request.GET.get("page"), size=PAGE_SIZE)
     markers = public_markers(reports, limit=PUBLIC_MAP_LIMIT)
     neighbourhoods = list(Neighbourhood.objects.all())
     query = request.GET.copy()
@@ -353,7 +353,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
         sensitive=data.get("sensitive", ""),
     )
     reports = reports_filtered(reports_visible_to(request.user), filters)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(reports, request.GET.get("page"), size=PAGE_SIZE)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
