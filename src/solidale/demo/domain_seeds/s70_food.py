@@ -308,7 +308,7 @@ def _home_meals(
         card = services.card_issue(
             actor=operator, program=programs["meals"], household=household, holder=holder, isee=None
         )
-        start_minute = rng.choice((0, 30, 60))
+        window_start = rng.choice((time(11, 0), time(11, 30), time(12, 0)))
         recipients.append(
             rounds.meal_recipient_add(
                 actor=operator,
@@ -319,7 +319,7 @@ def _home_meals(
                     "latitude": kitchen.latitude + rng.uniform(-0.03, 0.03),  # type: ignore[operator]
                     "longitude": kitchen.longitude + rng.uniform(-0.04, 0.04),  # type: ignore[operator]
                     "weekdays": "123456",
-                    "window_start": time(11, start_minute),
+                    "window_start": window_start,
                     "window_end": time(13, 30),
                     "social_worker": social_worker,
                 },
