@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from solidale.accounts.models import Organization
+from solidale.cases.models import Case
+from solidale.cases.permissions import cases_visible_to
 from solidale.people.forms import AccessibleForm
 from solidale.people.models import Household, HouseholdMember, Person
 
@@ -76,7 +78,16 @@ class HousingCaseForm(HouseholdChoiceForm):
     arrears = _money(_("Morosità accumulata (€)"))
     annual_income = _money(_("Reddito annuo (€)"))
     isee = _money(_("ISEE (€)"))
+    social_case = forms.ModelChoiceField(
+        label=_("Cartella sociale collegata"), queryset=Case.objects.none(), required=False
+    )
     notes = forms.CharField(label=_("Note"), widget=_TEXTAREA, required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["social_case"].queryset = cases_visible_to(user).filter(  # type: ignore[attr-defined]
+            status="open"
+        )
 
 
 class EventForm(AccessibleForm):

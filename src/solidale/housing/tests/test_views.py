@@ -226,3 +226,22 @@ def test_the_alert_rule_raises_the_eviction_without_a_plan(personas):
     candidates = list(evictions_alert({"days": 30}, timezone.localdate()))
     assert [c.subject for c in candidates] == [f"housing.case:{case.pk}"]
     assert candidates[0].assignee_id == personas.social_worker.pk
+
+
+def test_a_municipal_variant_is_uploaded_as_a_new_rule_version(personas, login):
+    import json
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ..models import RuleSet
+    from ..services.erp import RULES_DIR
+
+    definition = json.loads((RULES_DIR / "erp_lrt_2_2019_v2.json").read_text(encoding="utf-8"))
+    definition.update(code="erp-massa", version=1, title="Variante comunale di Massa")
+    upload = SimpleUploadedFile("massa.json", json.dumps(definition).encode(), "application/json")
+    response = login(personas.coordinator).post(reverse("housing:ruleset_list"), {"file": upload})
+    assert response.status_code == 302
+    assert RuleSet.objects.get(code="erp-massa").title == "Variante comunale di Massa"
+    broken = SimpleUploadedFile("x.json", b"{not json", "application/json")
+    again = login(personas.coordinator).post(reverse("housing:ruleset_list"), {"file": broken})
+    assert "JSON valido" in again.content.decode()

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.urls import NoReverseMatch, reverse
 
 from solidale.core.errors import DomainError
 from solidale.people.forms import AccessibleForm
@@ -28,6 +29,14 @@ def require_comune(request: HttpRequest) -> None:
 def require(allowed: bool) -> None:
     if not allowed:
         raise PermissionDenied
+
+
+def export_link(source: str) -> str:
+    """The insights export page for one of our lists, when the insights app is installed."""
+    try:
+        return f"{reverse('insights:export_create')}?source={source}"
+    except NoReverseMatch:
+        return ""
 
 
 def run_service(form: AccessibleForm, action: Callable[[], Any]) -> Any:

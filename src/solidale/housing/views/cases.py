@@ -39,7 +39,7 @@ from ..selectors import (
     housing_case_list,
     placements_ending,
 )
-from ._common import require, require_comune, require_member, run_service
+from ._common import export_link, require, require_comune, require_member, run_service
 
 
 @login_required
@@ -69,6 +69,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "situations": Situation.choices,
             "q": request.GET.get("q", ""),
             "can_manage": is_comune_staff(request.user),
+            "export_url": export_link("housing.cases") if is_comune_staff(request.user) else "",
         },
     )
 

@@ -21,7 +21,7 @@ from ..forms import GrantForm
 from ..models import GrantKind, GrantStatus
 from ..permissions import get_grant_for_user, grants_visible_to, is_decider
 from ..providers import PAYMENT_COLUMNS, payment_rows
-from ._common import require, require_comune, run_service
+from ._common import export_link, require, require_comune, run_service
 
 
 @login_required
@@ -45,6 +45,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
             "kinds": GrantKind.choices,
             "statuses": GrantStatus.choices,
             "can_decide": is_decider(request.user),
+            "export_url": export_link("housing.payments"),
         },
     )
 
