@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from solidale.accounts.models import Role
 from solidale.core.audit import Action as AuditAction
 from solidale.core.audit import audit_record
 from solidale.core.errors import DomainError
@@ -54,6 +57,15 @@ def _require(allowed: bool) -> None:
         raise Http404
 
 
+def export_url(source: str, **params: Any) -> str:
+    """The insights export of a registered source with this page's filters ("" without it)."""
+    try:
+        path = reverse("insights:export_create")
+    except NoReverseMatch:
+        return ""
+    return f"{path}?{urlencode({'source': source, **params})}"
+
+
 def activity_label(shift: Shift) -> str:
     activity = activity_get(shift.activity)
     return str(activity.label) if activity else shift.activity
@@ -72,7 +84,9 @@ def _decorate(signups: list[Signup]) -> list[Signup]:
 @require_GET
 def my_shift(request: HttpRequest) -> HttpResponse:
     record = volunteer_of(request.user)
-    _require(record is not None)
+    if record is None:
+        _require(getattr(request.user, "role", None) == Role.VOLUNTEER)
+        return render(request, "volunteers/my_shift.html", {"volunteer": None})
     current, upcoming = my_signups(request.user)
     return render(
         request,
@@ -419,6 +433,7 @@ def volunteer_list_view(request: HttpRequest) -> HttpResponse:
             "q": query,
             "inactive": inactive,
             "today": timezone.localdate(),
+            "export_url": export_url("volunteers.registry"),
         },
     )
 

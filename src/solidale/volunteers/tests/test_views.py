@@ -190,3 +190,12 @@ def test_the_shift_list_query_count_stays_flat(
     client.get(reverse("volunteers:shift_list"))
     with django_assert_max_num_queries(14):
         client.get(reverse("volunteers:shift_list"))
+
+
+def test_a_volunteer_not_yet_in_the_registry_is_told_so(personas: Personas, login: Login) -> None:
+    page = login(personas.volunteer).get(reverse("volunteers:my_shift"))
+    assert page.status_code == 200
+    assert "non ti ha ancora iscritto" in page.content.decode()
+    assert (
+        login(personas.association_operator).get(reverse("volunteers:my_shift")).status_code == 404
+    )
