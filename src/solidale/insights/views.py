@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from solidale.core import alerts, exports, indicators
+from solidale.core.audit import Action as AuditAction
+from solidale.core.audit import audit_record
 from solidale.core.errors import DomainError
 from solidale.core.models import Neighbourhood
 
@@ -445,5 +447,6 @@ def export_download(request: HttpRequest, pk: int) -> FileResponse:
     path = services.export_file(job)
     if not path.exists():
         raise Http404
+    audit_record(actor=request.user, action=AuditAction.VIEW, obj=job, purpose=job.purpose)
     name = f"{job.source_key.replace('.', '-')}-{job.requested_at:%Y%m%d-%H%M}.{job.format}"
     return FileResponse(path.open("rb"), as_attachment=True, filename=name)

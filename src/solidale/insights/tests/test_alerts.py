@@ -6,7 +6,7 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import close_old_connections
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -147,7 +147,7 @@ def test_concurrent_runs_never_duplicate_an_open_item(personas: Personas) -> Non
         try:
             results.append(_upsert("cases.no_contact", candidate, timezone.localdate()))
         finally:
-            close_old_connections()
+            connection.close()
 
     threads = [threading.Thread(target=worker) for _ in range(4)]
     for thread in threads:
