@@ -153,7 +153,7 @@ class AssignForm(_PersonOrAlias):
 
 class _StayChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.bed} — {obj.person or obj.alias}"
+        return str(obj.choice_label)
 
 
 class TransferForm(AccessibleForm):

@@ -226,6 +226,29 @@ class Bed(models.Model):
     def __str__(self) -> str:
         return f"{self.facility} — {self.label}"
 
+    @property
+    def choice_label(self) -> str:
+        return str(self)
+
+    @property
+    def guests(self) -> str:
+        """Who the bed is for, in words ("uomini, donne")."""
+        kinds = (
+            (self.for_men, _("uomini")),
+            (self.for_women, _("donne")),
+            (self.for_families, _("famiglie")),
+        )
+        return ", ".join(str(label) for allowed, label in kinds if allowed)
+
+    @property
+    def badges(self) -> list[str]:
+        flags = (
+            (self.accessible, _("accessibile")),
+            (self.pets_allowed, _("animali")),
+            (self.surge_only, _("emergenza")),
+        )
+        return [str(label) for on, label in flags if on]
+
 
 class Guest(models.TextChoices):
     """Who a bed or a request is for: used to check a bed's type."""
@@ -309,6 +332,11 @@ class Stay(models.Model):
     @property
     def holds_bed(self) -> bool:
         return self.status in HOLDING
+
+    @property
+    def choice_label(self) -> str:
+        """The bed and the guest, for the transfer and identify forms."""
+        return f"{self.bed} — {self.person or self.alias}"
 
 
 class BedRequestStatus(models.TextChoices):

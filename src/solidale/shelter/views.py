@@ -381,6 +381,10 @@ def _board_forms(request: HttpRequest, night: date) -> tuple[Any, Any]:
 
 def _board_context(request: HttpRequest, night: date, **forms: Any) -> dict[str, Any]:
     beds, requests = _board_forms(request, night)
+    movable = _movable_stays(request, night)
+    unknown = stays_visible_to(request.user).filter(
+        night=night, person__isnull=True, status__in=HOLDING
+    )
     board = bed_board(user=request.user, night=night)
     stays = [stay for entry in board for _bed, stay in entry.beds if stay is not None]
     for stay in stays:
@@ -403,14 +407,11 @@ def _board_context(request: HttpRequest, night: date, **forms: Any) -> dict[str,
         or AssignForm(user=request.user, beds=beds, requests=requests),
         "request_form": forms.get("request_form")
         or BedRequestForm(user=request.user, auto_id=WAITING_IDS),
-        "transfer_beds": beds,
-        "transfer_form": TransferForm(stays=_movable_stays(request, night), beds=beds),
-        "identify_form": IdentifyForm(
-            user=request.user,
-            stays=stays_visible_to(request.user).filter(
-                night=night, person__isnull=True, status__in=HOLDING
-            ),
-        ),
+        "transfer_beds": list(beds),
+        "transfer_form": TransferForm(stays=movable, beds=beds),
+        "movable_stays": list(movable.select_related("bed__facility", "person")),
+        "identify_form": IdentifyForm(user=request.user, stays=unknown),
+        "unknown_stays": list(unknown.select_related("bed__facility")),
         "statuses": StayStatus,
         "export_url": export_link("shelter.stays", night),
     }
