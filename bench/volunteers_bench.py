@@ -24,13 +24,11 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.cases_bench import closed_loop  # noqa: E402
-from bench.load import login  # noqa: E402
+from bench.load import closed_loop, login, page_getter  # noqa: E402
 from bench.stats import load_table, percentile  # noqa: E402
 
 VOLUNTEER = "volontario@ilponte.demo"
@@ -105,7 +103,11 @@ def volunteers_ensure(*, shifts: int, signups: int, seed: int) -> None:
     taken: set[tuple[int, int]] = set(Signup.objects.values_list("shift_id", "volunteer_id"))
     counts: dict[int, int] = {}
     pending: list[Signup] = []
-    shift_rows = list(Shift.objects.values_list("pk", "organization_id", "starts_at"))
+    shift_rows = list(
+        Shift.objects.filter(title__startswith="Turno di prova").values_list(
+            "pk", "organization_id", "starts_at"
+        )
+    )
     while len(taken) < signups:
         shift_id, organization, starts_at = rng.choice(shift_rows)
         volunteer_id = rng.choice(by_org[organization])
@@ -211,19 +213,25 @@ def main() -> int:
             if not supervisor.wait_ready():
                 raise SystemExit("the server did not start: see var/bench/volunteers-server.log")
             volunteer = login(supervisor.url, VOLUNTEER, demo_password())
-            targets: dict[str, tuple[str, Any]] = {
-                "hello": (f"{supervisor.url}/hello", volunteer),
-                "my_shift": (f"{supervisor.url}/volunteers/", volunteer),
-                "open_shifts": (f"{supervisor.url}/volunteers/shifts/?open=1", volunteer),
-                "api_my_shifts": (f"{supervisor.url}/api/v1/volunteers/me/shifts", volunteer),
+            targets = {
+                "hello": f"{supervisor.url}/hello",
+                "my_shift": f"{supervisor.url}/volunteers/",
+                "open_shifts": f"{supervisor.url}/volunteers/shifts/?open=1",
+                "api_my_shifts": f"{supervisor.url}/api/v1/volunteers/me/shifts",
             }
-            for url, session in targets.values():
-                closed_loop(url, session, clients=1, seconds=1, target="warm-up")
+            for url in targets.values():
+                closed_loop(
+                    page_getter(url, volunteer), clients=1, seconds=1, target="warm-up", path=url
+                )
             results = [
                 closed_loop(
-                    url, session, clients=options.clients, seconds=options.duration, target=name
+                    page_getter(url, volunteer),
+                    clients=options.clients,
+                    seconds=options.duration,
+                    target=name,
+                    path=url,
                 )
-                for name, (url, session) in targets.items()
+                for name, url in targets.items()
             ]
     print(
         f"Volunteers: {Shift.objects.count()} shifts, {Signup.objects.count()} sign-ups; "

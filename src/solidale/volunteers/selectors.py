@@ -42,6 +42,10 @@ def work_url(shift: Shift) -> str:
     return activity.url(shift.target)
 
 
+#: The longest shift ``shift_create`` accepts; bounds the duty lookup to an index range.
+MAX_SHIFT_LENGTH = timedelta(hours=24)
+
+
 def duty_grace() -> timedelta:
     return timedelta(minutes=int(getattr(settings, "SOLIDALE_DUTY_GRACE_MINUTES", 15)))
 
@@ -67,6 +71,7 @@ def duties_for(user: Any, activity: str, at: datetime) -> list[Duty]:
             shift__status=ShiftStatus.OPEN,
             shift__activity=activity,
             shift__starts_at__lte=at + grace,
+            shift__starts_at__gte=at - grace - MAX_SHIFT_LENGTH,
             shift__ends_at__gte=at - grace,
         )
         .select_related("shift")
@@ -98,6 +103,7 @@ def my_signups(user: Any, *, now: datetime | None = None) -> tuple[list[Signup],
             status=SignupStatus.ACTIVE,
             shift__status=ShiftStatus.OPEN,
             shift__ends_at__gte=now - grace,
+            shift__starts_at__gte=now - grace - MAX_SHIFT_LENGTH,
         )
         .select_related("shift")
         .order_by("shift__starts_at")[:20]

@@ -40,7 +40,7 @@ from .models import (
     Weekday,
 )
 from .permissions import MANAGER_ROLES, is_own_signup, manages, volunteer_of
-from .selectors import activity_get
+from .selectors import MAX_SHIFT_LENGTH, activity_get
 
 VOLUNTEER_FIELDS = (
     "full_name",
@@ -207,7 +207,7 @@ def shift_create(*, actor: Any, organization: Organization, data: dict[str, Any]
         target_label = targets[target]
     if data["ends_at"] <= data["starts_at"]:
         raise DomainError(_("La fine deve venire dopo l'inizio."), field="ends_at")
-    if data["ends_at"] - data["starts_at"] > timedelta(hours=24):
+    if data["ends_at"] - data["starts_at"] > MAX_SHIFT_LENGTH:
         raise DomainError(_("Un turno dura al massimo 24 ore."), field="ends_at")
     if not data.get("capacity") or int(data["capacity"]) < 1:
         raise DomainError(_("Serve almeno un volontario."), field="capacity")
