@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import urlencode
 
 from solidale.core.audit import Action, audit_record
 
@@ -37,3 +39,12 @@ def card_viewed(request: HttpRequest, card: Card, *, purpose: str) -> None:
 
 def int_or_none(value: Any) -> int | None:
     return int(value) if str(value or "").isdigit() else None
+
+
+def export_url(source: str, **params: str) -> str:
+    """The insights export page for one of our lists, when the insights app provides it."""
+    try:
+        base = reverse("insights:export_create")
+    except NoReverseMatch:
+        return ""
+    return f"{base}?{urlencode({'source': source, **{k: v for k, v in params.items() if v}})}"

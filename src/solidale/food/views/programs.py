@@ -34,7 +34,7 @@ from ..permissions import (
     warehouses_of,
 )
 from ..qr import card_qr_svg
-from .common import card_viewed, require, require_manager
+from .common import card_viewed, export_url, require, require_manager
 from .counter import counter_card
 
 
@@ -214,7 +214,13 @@ def card_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "food/card_list.html",
-        {"cards": cards[:200], "status": status, "q": query, "statuses": CardStatus.choices},
+        {
+            "cards": cards[:200],
+            "status": status,
+            "q": query,
+            "statuses": CardStatus.choices,
+            "export_url": export_url("food.cards", status=status),
+        },
     )
 
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,7 +24,7 @@ from ..permissions import (
     transfers_visible_to,
     warehouses_of,
 )
-from .common import require_figures, require_manager
+from .common import export_url, require_figures, require_manager
 
 
 @login_required
@@ -219,16 +218,6 @@ def stocktake(request: HttpRequest, pk: int) -> HttpResponse:
         {"warehouse": warehouse, "stocktake": current, "lines": lines, "error": error},
         status=400 if error else 200,
     )
-
-
-def export_url(source: str, **params: object) -> str:
-    """The insights export page for one of our lists, when the insights app provides it."""
-    try:
-        base = reverse("insights:export_create")
-    except NoReverseMatch:
-        return ""
-    query = "&".join(f"{key}={value}" for key, value in params.items() if value)
-    return f"{base}?source={source}" + (f"&{query}" if query else "")
 
 
 @login_required
