@@ -133,3 +133,18 @@ def test_dwelling_size_suitability_follows_the_standard():
     assert dwelling_fits(DEFINITION, 3, 60)
     assert not dwelling_fits(DEFINITION, 1, 80)
     assert dwelling_fits(DEFINITION, 9, 100)
+
+
+@pytest.mark.django_db
+def test_the_command_loads_the_bundled_tables_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from ..models import RuleSet
+
+    out = StringIO()
+    call_command("housing_rules", stdout=out)
+    call_command("housing_rules", stdout=out)
+    assert RuleSet.objects.filter(code="erp-lrt-2-2019").count() == 2
+    assert "contributi-massa v1" in out.getvalue()
