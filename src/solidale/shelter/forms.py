@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from solidale.accounts.models import Organization
+from solidale.food.models import Warehouse
 from solidale.people.forms import AccessibleForm
 from solidale.people.models import Person
 
@@ -189,6 +190,20 @@ class RoundForm(AccessibleForm):
     team = forms.CharField(label=_("Squadra"), max_length=200, help_text=_("Chi esce stasera."))
     vehicle = forms.CharField(label=_("Mezzo"), max_length=60, required=False)
     area = forms.CharField(label=_("Zona"), max_length=120)
+    warehouse = forms.ModelChoiceField(
+        label=_("Magazzino da cui attingere"),
+        queryset=Warehouse.objects.none(),
+        required=False,
+        help_text=_("I beni dati si scaricano dalle scorte di questo magazzino."),
+    )
+
+    def __init__(self, *args: Any, organization_id: int | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        warehouses = Warehouse.objects.filter(organization_id=organization_id)
+        if warehouses.exists():
+            _set_queryset(self, "warehouse", warehouses)
+        else:
+            del self.fields["warehouse"]
 
 
 class EncounterForm(AccessibleForm):

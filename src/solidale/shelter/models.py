@@ -394,6 +394,14 @@ class Round(TimeStampedModel):
     team = models.CharField(_("squadra"), max_length=200)
     vehicle = models.CharField(_("mezzo"), max_length=60, blank=True)
     area = models.CharField(_("zona"), max_length=120)
+    warehouse = models.ForeignKey(
+        "food.Warehouse",
+        verbose_name=_("magazzino da cui attingere"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.PROTECT,
+    )
     started_by = models.ForeignKey(USER, related_name="+", on_delete=models.PROTECT)
     ended_at = models.DateTimeField(_("conclusa il"), null=True, blank=True)
 
@@ -477,6 +485,15 @@ class OutreachGood(models.Model):
     unit = models.CharField(_("unità"), max_length=20, default="pz")
     is_active = models.BooleanField(_("in uso"), default=True)
     order = models.PositiveSmallIntegerField(_("ordine"), default=100)
+    food_item = models.ForeignKey(
+        "food.Item",
+        verbose_name=_("articolo del magazzino"),
+        null=True,
+        blank=True,
+        related_name="+",
+        on_delete=models.SET_NULL,
+        help_text=_("Se l'uscita attinge a un magazzino, il bene si scarica da questo articolo."),
+    )
 
     class Meta:
         ordering = ["order", "name"]

@@ -27,6 +27,7 @@ from .permissions import (
     can_do_outreach,
     get_round_for_user,
     is_comune_staff,
+    organization_id_of,
     rounds_visible_to,
     sees_aggregates,
     sees_names,
@@ -46,7 +47,7 @@ def outreach(request: HttpRequest) -> HttpResponse:
     """Tonight's rounds of the user's organization, and starting a new one."""
     _require_outreach(request)
     night = services.night_of(timezone.now())
-    form = RoundForm(request.POST or None)
+    form = RoundForm(request.POST or None, organization_id=organization_id_of(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             outing = rounds.round_start(actor=request.user, **form.cleaned_data)

@@ -16,6 +16,8 @@ from solidale.core.audit import Action as AuditAction
 from solidale.core.audit import audit_record
 from solidale.core.errors import ConflictError, DomainError
 from solidale.core.notifications import notify
+from solidale.food.models import Warehouse
+from solidale.food.services import goods_issue
 
 from .beds import bed_request_add
 from .models import (
@@ -37,8 +39,15 @@ from .services import _organization_of, _require, _short, night_of, night_window
 
 @transaction.atomic
 def round_start(
-    *, actor: Any, team: str, area: str, vehicle: str = "", night: date | None = None
+    *,
+    actor: Any,
+    team: str,
+    area: str,
+    vehicle: str = "",
+    night: date | None = None,
+    warehouse: Warehouse | None = None,
 ) -> Round:
+    """Start an evening round; with a ``warehouse``, the goods given are drawn from its stock."""
     _require(
         can_do_outreach(actor), _("La tua organizzazione non è di turno per le uscite in strada.")
     )
@@ -46,9 +55,13 @@ def round_start(
         raise DomainError(
             _("Indica la squadra e la zona."), field="team" if not team.strip() else "area"
         )
+    organization_id = _organization_of(actor)
+    if warehouse is not None and warehouse.organization_id != organization_id:
+        raise DomainError(_("Scegli un magazzino della tua organizzazione."), field="warehouse")
     outing = Round.objects.create(
         night=night or night_of(timezone.now()),
-        organization_id=_organization_of(actor),
+        organization_id=organization_id,
+        warehouse=warehouse,
         team=team.strip(),
         area=area.strip(),
         vehicle=vehicle.strip(),
@@ -127,6 +140,24 @@ def encounter_record(
         return _same_sender(existing, actor), False
 
 
+def _draw_from_stock(
+    actor: Any, outing: Round, encounter: Encounter, goods: dict[OutreachGood, int]
+) -> None:
+    """Take the goods given out of the round's warehouse (food app); short stock refuses all."""
+    assert outing.warehouse is not None  # noqa: S101 (checked by the caller)
+    for good, quantity in goods.items():
+        if good.food_item_id is None:
+            continue
+        goods_issue(
+            actor=actor,
+            warehouse=outing.warehouse,
+            item=good.food_item,
+            quantity=quantity,
+            reason=_("Unità di strada: %(area)s") % {"area": outing.area},
+            reference=f"shelter.encounter:{encounter.pk}",
+        )
+
+
 def _same_sender(encounter: Encounter, actor: Any) -> Encounter:
     if encounter.created_by_id != actor.pk:
         raise ConflictError(_("Questo invio appartiene a un altro operatore."), field="key")
@@ -173,6 +204,8 @@ def _encounter_create(
         EncounterGood(encounter=encounter, good=good, quantity=quantity)
         for good, quantity in goods.items()
     )
+    if outing.warehouse_id is not None:
+        _draw_from_stock(actor, outing, encounter, goods)
     if encounter.offered_bed and encounter.answer == Answer.ACCEPTED:
         bed_request_add(
             actor=actor,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from conftest import Personas
 from solidale.cases.models import CaseArea
 from solidale.cases.services import case_open
-from solidale.core.errors import DomainError, PermissionDeniedError
+from solidale.core.errors import ConflictError, DomainError, PermissionDeniedError
 from solidale.people.services import person_create
 
 from .. import beds as board
@@ -266,3 +266,33 @@ def test_the_registered_rules_and_exports_keep_the_scope(personas: Personas) -> 
     encounters = exports.get("shelter.encounters")
     assert encounters is not None
     assert encounters.count(personas.association_operator, params) == 1
+
+
+def test_goods_given_are_drawn_from_the_round_warehouse(personas: Personas) -> None:
+    from decimal import Decimal
+
+    from solidale.food.models import Item, Lot, Warehouse
+    from solidale.food.stock import IncomingLine, donation_record
+
+    factories.season(personas)
+    blankets = Item.objects.create(
+        name="Coperte di lana", category="other", nutritional_group="none"
+    )
+    OutreachGood.objects.filter(name="Coperta").update(food_item=blankets)
+    store = Warehouse.objects.create(organization=personas.cooperative, name="Magazzino Il Ponte")
+    donation_record(
+        actor=personas.association_operator,
+        warehouse=store,
+        donor="Parrocchia di San Martino",
+        source="private",
+        lines=[IncomingLine(item=blankets, quantity=2)],
+    )
+    outing = rounds.round_start(
+        actor=personas.association_operator, team="Olga", area="Stazione", warehouse=store
+    )
+    _log(personas, outing)
+    _log(personas, outing)
+    assert sum(lot.quantity for lot in Lot.objects.filter(item=blankets)) == Decimal("0")
+    with pytest.raises(ConflictError):
+        _log(personas, outing)
+    assert Encounter.objects.count() == 2
