@@ -201,9 +201,6 @@ class Card(models.Model):
     valid_until = models.DateField(_("valida fino al"))
     status_reason = models.TextField(_("motivo dell'ultimo cambio di stato"), blank=True)
     reminded_at = models.DateTimeField(_("promemoria di rinnovo inviato il"), null=True, blank=True)
-    renewed_from = models.ForeignKey(
-        "self", related_name="+", null=True, blank=True, on_delete=models.SET_NULL
-    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, related_name="+", null=True, on_delete=models.SET_NULL
     )
@@ -370,7 +367,6 @@ class Item(models.Model):
     low_stock_threshold = models.DecimalField(
         _("scorta minima"), max_digits=10, decimal_places=2, default=ZERO
     )
-    points_cost = models.PositiveIntegerField(_("punti (emporio)"), default=0)
     is_active = models.BooleanField(_("attivo"), default=True)
 
     class Meta:
