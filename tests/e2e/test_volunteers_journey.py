@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from playwright.sync_api import expect
+from playwright.sync_api import ViewportSize, expect
 
 from .browser import Tab
 from .conftest import DEMO_PASSWORD
@@ -14,7 +14,7 @@ from .conftest import DEMO_PASSWORD
 VOLUNTEER = "volontario@ilponte.demo"
 VOLUNTEER_NAME = "Vera Mosti"
 ADMIN = "admin@ilponte.demo"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _sign_up(tab: Tab) -> str:
