@@ -6,6 +6,7 @@ waiting list on tonight's board; the situation report of the night shows it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -20,12 +21,25 @@ VOLUNTEER = "volontario2@croceazzurra.demo"
 SHELTER_OPERATOR = "operatore2@ilmantello.demo"
 PHONE = {"width": 390, "height": 844}
 ALIAS = "Il Marinaio"
+#: A men's bed of Il Mantello that the demo never fills.
+BED = "U9"
 ROME = ZoneInfo("Europe/Rome")
 
 
 def _tonight() -> str:
     now = datetime.now(ROME)
     return (now.date() if now.hour >= 12 else now.date() - timedelta(days=1)).isoformat()
+
+
+def _report_figures(tab: Tab) -> tuple[int, int]:
+    """Il Mantello's occupied beds and the street encounters in the night's report."""
+    tab.goto(f"/shelter/report/?night={_tonight()}")
+    page = tab.page
+    occupied = page.get_by_role("row", name="Dormitorio Il Mantello").locator("td").nth(1)
+    summary = page.locator("[data-report-summary]").inner_text()
+    met = re.search(r"incontri in strada (\d+)", summary)
+    assert met is not None, summary
+    return int(occupied.inner_text()), int(met.group(1))
 
 
 def _approve(tab: Tab) -> None:
@@ -71,17 +85,18 @@ def _assign_the_bed(tab: Tab) -> None:
     tab.goto("/shelter/board/")
     page = tab.page
     expect(page.get_by_text(ALIAS).first).to_be_visible()
-    page.get_by_label(f"Posto per {ALIAS}").select_option(label="Dormitorio Il Mantello — A1")
+    page.get_by_label(f"Posto per {ALIAS}").select_option(label=f"Dormitorio Il Mantello — {BED}")
     with page.expect_navigation():
         page.get_by_role("button", name="Assegna", exact=True).click()
     tab.check()
-    expect(page.get_by_text("Posto Dormitorio Il Mantello — A1 assegnato.")).to_be_visible()
-    expect(page.locator('[data-bed="A1"]')).to_contain_text(ALIAS)
+    expect(page.get_by_text(f"Posto Dormitorio Il Mantello — {BED} assegnato.")).to_be_visible()
+    expect(page.locator(f'[data-bed="{BED}"]')).to_contain_text(ALIAS)
 
 
 def test_a_cold_night_from_forecast_to_situation_report(open_tab: Callable[[], Tab]) -> None:
     coordinator = open_tab()
     coordinator.login(COORDINATOR, DEMO_PASSWORD)
+    occupied_before, met_before = _report_figures(coordinator)
     _approve(coordinator)
 
     volunteer = open_tab()
@@ -92,11 +107,8 @@ def test_a_cold_night_from_forecast_to_situation_report(open_tab: Callable[[], T
     operator.login(SHELTER_OPERATOR, DEMO_PASSWORD)
     _assign_the_bed(operator)
 
-    coordinator.goto(f"/shelter/report/?night={_tonight()}")
+    assert _report_figures(coordinator) == (occupied_before + 1, met_before + 1)
     page = coordinator.page
-    mantello = page.get_by_role("row", name="Dormitorio Il Mantello")
-    expect(mantello.locator("td").nth(1)).to_have_text("1")
-    expect(page.locator("[data-report-summary]")).to_contain_text("incontri in strada 1")
     expect(page.get_by_text(ALIAS)).to_have_count(0)
     pdf = page.request.get(coordinator.base_url + f"/shelter/report/pdf/?night={_tonight()}")
     assert pdf.headers["content-type"] == "application/pdf"
