@@ -31,8 +31,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from bench.cases_bench import closed_loop  # noqa: E402
-from bench.load import login  # noqa: E402
+from bench.load import closed_loop, login, page_getter  # noqa: E402
 from bench.stats import load_table  # noqa: E402
 
 COORDINATOR = "coordinatore@comune-massa.demo"
@@ -181,10 +180,16 @@ def main() -> int:
                 "dashboard_year_area": (f"{supervisor.url}/insights/?{year}", coordinator),
             }
             for url, session in targets.values():
-                closed_loop(url, session, clients=1, seconds=1, target="warm-up")
+                closed_loop(
+                    page_getter(url, session), clients=1, seconds=1, target="warm-up", path=url
+                )
             results = [
                 closed_loop(
-                    url, session, clients=options.clients, seconds=options.duration, target=name
+                    page_getter(url, session),
+                    clients=options.clients,
+                    seconds=options.duration,
+                    target=name,
+                    path=url,
                 )
                 for name, (url, session) in targets.items()
             ]

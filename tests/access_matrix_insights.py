@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from solidale.core.alerts import AlertCandidate
-from solidale.insights.models import AlertItem, DailyFact, OpenDataRelease
+from solidale.insights.models import AlertItem, MonthlyFact, OpenDataRelease
 from solidale.insights.opendata import build, last_closed_month
 from solidale.insights.services import _upsert, export_create
 from solidale.insights.siuss import flow_create
@@ -94,7 +94,7 @@ def build_area(personas: Personas) -> Target:
 
 def build_release(personas: Personas) -> Target:
     month = last_closed_month(timezone.localdate())
-    DailyFact.objects.create(indicator="desk.accesses", day=month, value=12)
+    MonthlyFact.objects.create(indicator="desk.accesses", month=month, value=12)
     OpenDataRelease.objects.create(month=month, data=build(month))
     return Target(kwargs={"year": month.year, "month": month.month, "fmt": "csv"})
 

@@ -39,6 +39,29 @@ class DailyFact(models.Model):
         return f"{self.indicator} {self.day} {self.value}"
 
 
+class MonthlyFact(models.Model):
+    """The daily facts summed per calendar month: what the dashboards' totals, maps and
+    tables read (a year is twelve rows per cell instead of 365)."""
+
+    indicator = models.CharField(_("indicatore"), max_length=60)
+    month = models.DateField(_("mese"))
+    neighbourhood_id = models.IntegerField(_("quartiere"), null=True, blank=True)
+    organization_id = models.IntegerField(_("organizzazione"), null=True, blank=True)
+    value = models.BigIntegerField(_("valore"))
+
+    class Meta:
+        verbose_name = _("dato mensile")
+        verbose_name_plural = _("dati mensili")
+        indexes = [
+            models.Index(fields=["month", "indicator"], name="insights_month_ind"),
+            models.Index(fields=["neighbourhood_id", "month"], name="insights_month_nbhd"),
+            models.Index(fields=["organization_id", "month"], name="insights_month_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.month:%Y-%m} {self.value}"
+
+
 class PeriodKind(models.TextChoices):
     MONTH = "month", _("mese")
     QUARTER = "quarter", _("trimestre")

@@ -30,7 +30,7 @@ from solidale.core.audit import audit_record
 from solidale.core.errors import ConflictError, DomainError, PermissionDeniedError
 from solidale.core.models import Neighbourhood
 
-from .models import DailyFact, JobState, OpenDataRelease, PeriodKind, PeriodReach, Refresh
+from .models import JobState, MonthlyFact, OpenDataRelease, PeriodKind, PeriodReach, Refresh
 from .permissions import is_comune_coordinator
 from .selectors import SMALL_CELL
 from .summary import period_bounds
@@ -63,12 +63,12 @@ def suppress_row(
 
 
 def build(month: date) -> dict[str, Any]:
-    start, end = period_bounds(PeriodKind.MONTH, month)
+    start = month.replace(day=1)
     areas = list(Neighbourhood.objects.order_by("name"))
     rows: list[dict[str, Any]] = []
     described = []
     facts = (
-        DailyFact.objects.filter(day__range=(start, end))
+        MonthlyFact.objects.filter(month=start)
         .values("indicator", "neighbourhood_id")
         .annotate(total=Sum("value"))
     )

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
 from solidale.accounts.models import Organization
@@ -16,7 +15,7 @@ from solidale.core import indicators
 from solidale.core.errors import DomainError
 from solidale.core.models import Neighbourhood
 
-from .models import AlertItem, AlertStatus, DailyFact, PeriodKind, PeriodReach
+from .models import AlertItem, AlertStatus, DailyFact, MonthlyFact, PeriodKind, PeriodReach
 from .summary import month_start, period_bounds, quarter_start
 
 #: Counts of people under this threshold never leave the staff pages unsuppressed.
@@ -107,13 +106,18 @@ def filters_from(
     )
 
 
-def _facts(filters: Filters, start: date, end: date) -> QuerySet[DailyFact]:
-    queryset = DailyFact.objects.filter(day__range=(start, end))
+def _scoped(filters: Filters, queryset: QuerySet[Any]) -> QuerySet[Any]:
     if filters.neighbourhood_id:
         queryset = queryset.filter(neighbourhood_id=filters.neighbourhood_id)
     if filters.organization_id:
         queryset = queryset.filter(organization_id=filters.organization_id)
     return queryset
+
+
+def _facts(filters: Filters, start: date, end: date) -> QuerySet[MonthlyFact]:
+    """The monthly rows of the whole months ``start``…``end`` (periods are calendar months,
+    quarters or years, so they never cut a month)."""
+    return _scoped(filters, MonthlyFact.objects.filter(month__range=(start, end)))
 
 
 def totals(filters: Filters, *, previous: bool = False) -> dict[str, int]:
@@ -204,13 +208,15 @@ def average(total: int, count: int) -> float | None:
 
 def series(filters: Filters, keys: list[str]) -> tuple[list[date], dict[str, list[int]]]:
     """Values per day (a month) or per month (a quarter or a year) of each indicator."""
-    queryset = _facts(filters, filters.start, filters.end).filter(indicator__in=keys)
     if filters.kind == PeriodKind.MONTH:
         steps = [
             filters.start + timedelta(days=offset)
             for offset in range((filters.end - filters.start).days + 1)
         ]
-        rows = queryset.values("indicator", "day").annotate(total=Sum("value"))
+        daily = DailyFact.objects.filter(
+            day__range=(filters.start, filters.end), indicator__in=keys
+        )
+        rows = _scoped(filters, daily).values("indicator", "day").annotate(total=Sum("value"))
         values = {(row["indicator"], row["day"]): row["total"] for row in rows}
     else:
         steps = []
@@ -218,17 +224,10 @@ def series(filters: Filters, keys: list[str]) -> tuple[list[date], dict[str, lis
         while cursor <= filters.end:
             steps.append(cursor)
             cursor = period_bounds(PeriodKind.MONTH, cursor)[1] + timedelta(days=1)
-        rows = (
-            queryset.annotate(month=TruncMonth("day"))
-            .values("indicator", "month")
-            .annotate(total=Sum("value"))
-        )
-        values = {(row["indicator"], _as_date(row["month"])): row["total"] for row in rows}
+        monthly = _facts(filters, filters.start, filters.end).filter(indicator__in=keys)
+        rows = monthly.values("indicator", "month").annotate(total=Sum("value"))
+        values = {(row["indicator"], row["month"]): row["total"] for row in rows}
     return steps, {key: [values.get((key, step), 0) for step in steps] for key in keys}
-
-
-def _as_date(value: Any) -> date:
-    return value.date() if hasattr(value, "date") and callable(value.date) else value
 
 
 def by_neighbourhood(filters: Filters, key: str) -> list[tuple[Neighbourhood, int]]:

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Sum
+from django.db.models.functions import TruncMonth
 
 from solidale.core import indicators
 from solidale.people.models import Person
 
-from .models import DailyFact, LastContact, PeriodKind, PeriodReach
+from .models import DailyFact, LastContact, MonthlyFact, PeriodKind, PeriodReach
 
 BATCH = 5000
 Progress = Callable[[int, int], None]
@@ -64,10 +67,36 @@ def refresh_facts(indicator: indicators.Indicator, start: date, end: date) -> in
         for (day, neighbourhood_id, organization_id), value in totals.items()
         if value
     ]
+    first, last = month_start(start), period_bounds(PeriodKind.MONTH, month_start(end))[1]
     with transaction.atomic():
         DailyFact.objects.filter(indicator=indicator.key, day__range=(start, end)).delete()
         DailyFact.objects.bulk_create(rows, batch_size=BATCH)
+        MonthlyFact.objects.filter(indicator=indicator.key, month__range=(first, last)).delete()
+        monthly = (
+            DailyFact.objects.filter(indicator=indicator.key, day__range=(first, last))
+            .annotate(fact_month=TruncMonth("day"))
+            .values("fact_month", "neighbourhood_id", "organization_id")
+            .annotate(total=Sum("value"))
+        )
+        MonthlyFact.objects.bulk_create(
+            (
+                MonthlyFact(
+                    indicator=indicator.key,
+                    month=_as_date(row["fact_month"]),
+                    neighbourhood_id=row["neighbourhood_id"],
+                    organization_id=row["organization_id"],
+                    value=row["total"],
+                )
+                for row in monthly
+            ),
+            batch_size=BATCH,
+        )
     return len(rows)
+
+
+def _as_date(value: Any) -> date:
+    """TruncMonth of a DateField answers a date on PostgreSQL, a datetime on some drivers."""
+    return value.date() if isinstance(value, datetime) else value
 
 
 def refresh_contacts(start: date, end: date) -> int:

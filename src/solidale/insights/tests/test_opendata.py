@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import Personas
 from solidale.core.errors import ConflictError, DomainError
 
-from ..models import DailyFact, OpenDataRelease
+from ..models import MonthlyFact, OpenDataRelease
 from ..opendata import TOTAL, last_closed_month, publish, suppress_row
 from .factories import neighbourhood, refreshed
 
@@ -38,10 +38,10 @@ def test_a_closed_month_is_published_once_and_frozen(personas: Personas, login) 
     area = neighbourhood()
     month = last_closed_month(timezone.localdate())
     refreshed()
-    DailyFact.objects.create(
-        indicator="desk.accesses", day=month, neighbourhood_id=area.pk, value=3
+    MonthlyFact.objects.create(
+        indicator="desk.accesses", month=month, neighbourhood_id=area.pk, value=3
     )
-    DailyFact.objects.create(indicator="desk.accesses", day=month, value=20)
+    MonthlyFact.objects.create(indicator="desk.accesses", month=month, value=20)
     release = publish(actor=personas.coordinator, month=month)
     cells = {(c["indicator"], c["neighbourhood"]): c["value"] for c in release.data["cells"]}
     assert cells[("desk.accesses", area.slug)] is None

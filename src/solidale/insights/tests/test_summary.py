@@ -13,7 +13,7 @@ from django.utils import timezone
 from conftest import Personas
 from solidale.core.errors import PermissionDeniedError
 
-from ..models import DailyFact, JobState, LastContact, PeriodKind, PeriodReach, Refresh
+from ..models import DailyFact, JobState, LastContact, MonthlyFact, PeriodKind, PeriodReach, Refresh
 from ..selectors import filters_from, sections
 from ..services import refresh_request, refresh_run
 from ..summary import month_start
@@ -61,7 +61,7 @@ def test_sections_compare_with_the_previous_period_and_suppress_small_counts(
     accesses(personas, 2)
     last_month = month_start(timezone.localdate()) - timedelta(days=3)
     refreshed()
-    DailyFact.objects.create(indicator="desk.accesses", day=last_month, value=4)
+    MonthlyFact.objects.create(indicator="desk.accesses", month=month_start(last_month), value=4)
     filters = filters_from({}, today=timezone.localdate())
     figures = {f.key: f for s in sections(filters, suppress=True) for f in s.figures}
     assert figures["desk.accesses"].value == 2
