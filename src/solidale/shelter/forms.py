@@ -206,6 +206,9 @@ class RoundForm(AccessibleForm):
             del self.fields["warehouse"]
 
 
+NO_POSITION = _("Manca la posizione: usa il GPS del telefono o tocca la mappa.")
+
+
 class EncounterForm(AccessibleForm):
     """Logged in seconds from a phone; the key makes a resent form harmless."""
 
@@ -216,10 +219,14 @@ class EncounterForm(AccessibleForm):
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
     latitude = forms.FloatField(
-        label=_("Latitudine"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Latitudine"),
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        error_messages={"required": NO_POSITION},
     )
     longitude = forms.FloatField(
-        label=_("Longitudine"), required=False, widget=forms.NumberInput(attrs={"step": "any"})
+        label=_("Longitudine"),
+        widget=forms.NumberInput(attrs={"step": "any"}),
+        error_messages={"required": NO_POSITION},
     )
     person = forms.ModelChoiceField(
         label=_("Persona registrata"), queryset=Person.objects.none(), required=False
