@@ -16,8 +16,8 @@ from .conftest import DEMO_PASSWORD
 
 SOCIAL_WORKER = "assistente.sociale@comune-massa.demo"
 OFFICER = "casa@erp-massacarrara.demo"
-HOUSEHOLD = "Nucleo Bonaventura"
-APPLICANT = "Bonaventura Giulia"
+HOUSEHOLD = "Nucleo Ceragioli"
+APPLICANT = "Ceragioli Giulia"
 CALL = "Bando ERP integrativo 2026"
 UNIT = "Alloggio di emergenza Ronchi"
 ROME = ZoneInfo("Europe/Rome")
@@ -40,7 +40,7 @@ def _open_the_case(tab: Tab) -> str:
     page.get_by_label("Persona di riferimento").select_option(label=APPLICANT)
     page.get_by_label("Situazione").select_option(label="sfratto per morosità")
     page.get_by_label("Livello di rischio").select_option(label="imminente")
-    page.get_by_label("ISEE (€)", exact=True).fill("4200")
+    page.get_by_label("ISEE (€)").fill("4200")
     _submit(tab, "Salva")
     expect(page.get_by_role("heading", level=1)).to_contain_text(HOUSEHOLD)
     access = (_today() + timedelta(days=20)).date()
@@ -81,7 +81,7 @@ def _apply_and_rank(tab: Tab) -> None:
     page.get_by_label("Richiedente").select_option(label=APPLICANT)
     page.get_by_label("Componenti del nucleo").fill("3")
     page.get_by_label("Minori", exact=True).fill("2")
-    page.get_by_label("ISEE (€)", exact=True).fill("4200")
+    page.get_by_label("ISEE (€)").fill("4200")
     page.get_by_label("Patrimonio immobiliare (€)").fill("0")
     page.get_by_label("Patrimonio mobiliare (€)").fill("800")
     page.get_by_label("Anni di residenza o lavoro in Toscana").fill("11")
@@ -145,3 +145,53 @@ def test_a_household_facing_eviction_is_placed_ranked_and_housed(
     _submit(worker, "Chiudi")
     expect(worker.page.locator("#placement-status")).to_contain_text("chiuso")
     expect(worker.page.locator("#placement-status")).to_contain_text("Alloggio ERP assegnato")
+
+
+def test_the_housing_pages_pass_the_browser_checks(open_tab: Callable[[], Tab]) -> None:
+    """Every list page of the area, and the first detail it links to, is axe- and CSP-clean."""
+    worker = open_tab()
+    worker.login(SOCIAL_WORKER, DEMO_PASSWORD)
+    for path in (
+        "/housing/",
+        "/housing/allerte/?days=90",
+        "/housing/regole/",
+        "/housing/bandi/",
+        "/housing/alloggi/",
+        "/housing/unita/",
+        "/housing/unita/occupazione/",
+        "/housing/inserimenti/nuovo/",
+        "/housing/contributi/",
+        "/housing/contributi/nuovo/",
+        "/housing/bandi/nuovo/",
+    ):
+        worker.goto(path)
+    for listing, pattern in (
+        ("/housing/", r"/housing/casi/\d+/$"),
+        ("/housing/regole/", r"/housing/regole/\d+/$"),
+        ("/housing/bandi/", r"/housing/bandi/\d+/$"),
+        ("/housing/contributi/", r"/housing/contributi/\d+/$"),
+    ):
+        worker.goto(listing)
+        hrefs = [
+            href
+            for href in worker.page.locator("main a").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+            if href and re.search(pattern, href)
+        ]
+        assert hrefs, f"no detail link on {listing}"
+        worker.goto(hrefs[0])
+    worker.goto("/housing/bandi/")
+    with worker.page.expect_navigation():
+        worker.page.get_by_role("link", name=re.compile("Bando ERP 2026")).click()
+    worker.check()
+    with worker.page.expect_navigation():
+        worker.page.get_by_role("link", name="apri").first.click()
+    worker.check()
+    expect(worker.page.get_by_role("heading", level=1)).to_contain_text("provvisoria")
+
+    officer = open_tab()
+    officer.login(OFFICER, DEMO_PASSWORD)
+    for path in ("/housing/", "/housing/bandi/", "/housing/alloggi/", "/housing/alloggi/nuovo/"):
+        officer.goto(path)
+    officer.goto("/housing/unita/", status=404)

@@ -3,7 +3,7 @@ in less than 30 days and no housing plan), an ERP call with about sixty applicat
 published provisional ranking, an open supplementary call, temporary units with
 placements, and rent / arrears grants. Built through ``housing.services``.
 
-The «Nucleo Bonaventura» is left without a case: the browser journey starts from it."""
+The «Nucleo Ceragioli» is left without a case: the browser journey starts from it."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from solidale.demo.city import City
 
 APPLICATIONS = 60
-JOURNEY_HOUSEHOLD = "Nucleo Bonaventura"
+JOURNEY_HOUSEHOLD = "Nucleo Ceragioli"
 DECLARABLE = ("a-3", "a-4", "a-4.1", "a-5", "b-1", "b-2", "b-3", "b-5", "b-6")
 DOCUMENTS = {
     "a-3": "Certificato di matrimonio",
@@ -99,7 +99,7 @@ def _journey_household(desk: Any, worker: Any) -> None:
     ):
         person = people.person_create(
             actor=desk,
-            data={"given_name": given, "family_name": "Bonaventura", "birth_date": born},
+            data={"given_name": given, "family_name": "Ceragioli", "birth_date": born},
         )
         people.household_member_add(
             actor=worker,
