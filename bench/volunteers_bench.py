@@ -183,7 +183,7 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--duration", type=float, default=10)
     parser.add_argument("--samples", type=int, default=2000)
-    parser.add_argument("--port", type=int, default=8771)
+    parser.add_argument("--port", type=int, default=8776)
     parser.add_argument("--random-seed", type=int, default=2026)
     parser.add_argument("--database-url", default="")
     options = parser.parse_args()
