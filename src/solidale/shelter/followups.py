@@ -15,6 +15,7 @@ with an outcome; a situation already listed is never listed twice.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -111,73 +112,82 @@ def _who(person_id: int | None, alias: str) -> str:
     return f"person:{person_id}" if person_id else f"alias:{alias.strip().lower()}"
 
 
+def _repeated(
+    rows: Iterable[tuple[int | None, str, bool, int]],
+    *,
+    kind: str,
+    day: date,
+    at_least: int,
+    detail: Callable[[int], str],
+) -> list[Situation]:
+    """Count the rows (person or alias, has an open case, organization) per person without
+    a case, and list those reaching ``at_least``."""
+    counts: Counter[str] = Counter()
+    sample: dict[str, tuple[int | None, str, int]] = {}
+    for person_id, alias, has_case, organization_id in rows:
+        if has_case:
+            continue
+        who = _who(person_id, alias)
+        counts[who] += 1
+        sample[who] = (person_id, alias, organization_id)
+    return [
+        Situation(
+            kind=kind,
+            subject=who,
+            day=day,
+            detail=detail(count),
+            person_id=sample[who][0],
+            alias=sample[who][1],
+            organization_id=sample[who][2],
+        )
+        for who, count in sorted(counts.items())
+        if count >= at_least
+    ]
+
+
 def met_often(day: date, *, times: int, days: int) -> list[Situation]:
     """Met on the street ``times`` times in ``days`` days, without an open case."""
-    since = day - timedelta(days=days)
     rows = (
-        Encounter.objects.filter(round__night__gte=since, round__night__lt=day)
+        Encounter.objects.filter(round__night__gte=day - timedelta(days=days), round__night__lt=day)
         .exclude(person__isnull=True, alias="")
         .annotate(has_case=_open_case())
         .values_list("person_id", "alias", "has_case", "round__organization_id")
     )
-    counts: Counter[str] = Counter()
-    sample: dict[str, tuple[int | None, str, int]] = {}
-    for person_id, alias, has_case, organization_id in rows:
-        if has_case:
-            continue
-        who = _who(person_id, alias)
-        counts[who] += 1
-        sample[who] = (person_id, alias, organization_id)
-    return [
-        Situation(
-            kind=FollowUpKind.MET_OFTEN,
-            subject=who,
-            day=day,
-            detail=_(
+    return _repeated(
+        rows,
+        kind=FollowUpKind.MET_OFTEN,
+        day=day,
+        at_least=times,
+        detail=lambda n: (
+            _(
                 "Incontrato %(n)s volte in strada negli ultimi %(days)s giorni, senza una presa in carico."
             )
-            % {"n": count, "days": days},
-            person_id=sample[who][0],
-            alias=sample[who][1],
-            organization_id=sample[who][2],
-        )
-        for who, count in sorted(counts.items())
-        if count >= times
-    ]
+            % {"n": n, "days": days}
+        ),
+    )
 
 
 def repeated_stays(day: date, *, stays: int, days: int) -> list[Situation]:
     """``stays`` nights in the shelters in ``days`` days, without an open case."""
-    since = day - timedelta(days=days)
     rows = (
-        Stay.objects.filter(night__gte=since, night__lt=day, status__in=HOLDING)
+        Stay.objects.filter(
+            night__gte=day - timedelta(days=days), night__lt=day, status__in=HOLDING
+        )
         .annotate(has_case=_open_case())
         .values_list("person_id", "alias", "has_case", "bed__facility__organization_id")
     )
-    counts: Counter[str] = Counter()
-    sample: dict[str, tuple[int | None, str, int]] = {}
-    for person_id, alias, has_case, organization_id in rows:
-        if has_case:
-            continue
-        who = _who(person_id, alias)
-        counts[who] += 1
-        sample[who] = (person_id, alias, organization_id)
-    return [
-        Situation(
-            kind=FollowUpKind.REPEATED_STAYS,
-            subject=who,
-            day=day,
-            detail=_(
+    return _repeated(
+        rows,
+        kind=FollowUpKind.REPEATED_STAYS,
+        day=day,
+        at_least=stays,
+        detail=lambda n: (
+            _(
                 "%(n)s notti in struttura negli ultimi %(days)s giorni, senza una presa in carico: proporre allo sportello di aprirne una."
             )
-            % {"n": count, "days": days},
-            person_id=sample[who][0],
-            alias=sample[who][1],
-            organization_id=sample[who][2],
-        )
-        for who, count in sorted(counts.items())
-        if count >= stays
-    ]
+            % {"n": n, "days": days}
+        ),
+    )
 
 
 def followups_generate(*, day: date | None = None) -> int:

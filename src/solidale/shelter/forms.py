@@ -152,7 +152,7 @@ class AssignForm(_PersonOrAlias):
         _set_queryset(self, "request", requests)
 
 
-class _StayChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+class _StayChoice(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.choice_label)
 
@@ -199,7 +199,7 @@ class RoundForm(AccessibleForm):
 
     def __init__(self, *args: Any, organization_id: int | None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        warehouses = Warehouse.objects.filter(organization_id=organization_id)
+        warehouses = Warehouse.objects.filter(organization_id=organization_id or 0)
         if warehouses.exists():
             _set_queryset(self, "warehouse", warehouses)
         else:

@@ -144,13 +144,13 @@ def _draw_from_stock(
     actor: Any, outing: Round, encounter: Encounter, goods: dict[OutreachGood, int]
 ) -> None:
     """Take the goods given out of the round's warehouse (food app); short stock refuses all."""
-    assert outing.warehouse is not None  # noqa: S101 (checked by the caller)
+    warehouse = outing.warehouse
     for good, quantity in goods.items():
-        if good.food_item_id is None:
+        if warehouse is None or good.food_item is None:
             continue
         goods_issue(
             actor=actor,
-            warehouse=outing.warehouse,
+            warehouse=warehouse,
             item=good.food_item,
             quantity=quantity,
             reason=_("Unità di strada: %(area)s") % {"area": outing.area},
