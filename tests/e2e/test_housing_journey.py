@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 
 from .browser import Tab
 from .conftest import DEMO_PASSWORD
@@ -17,7 +17,6 @@ from .conftest import DEMO_PASSWORD
 SOCIAL_WORKER = "assistente.sociale@comune-massa.demo"
 OFFICER = "casa@erp-massacarrara.demo"
 HOUSEHOLD = "Nucleo Ceragioli"
-APPLICANT = "Ceragioli Giulia"
 CALL = "Bando ERP integrativo 2026"
 UNIT = "Alloggio di emergenza Ronchi"
 ROME = ZoneInfo("Europe/Rome")
@@ -33,11 +32,19 @@ def _submit(tab: Tab, button: str) -> None:
     tab.check()
 
 
+def _choose_the_head(page: Page, label: str) -> None:
+    """The first member of the household (persons are listed with their household)."""
+    select = page.get_by_label(label)
+    value = select.locator("option", has_text=f"({HOUSEHOLD})").first.get_attribute("value")
+    assert value
+    select.select_option(value=value)
+
+
 def _open_the_case(tab: Tab) -> str:
     page = tab.page
     tab.goto("/housing/casi/nuovo/")
     page.get_by_label("Nucleo familiare").select_option(label=HOUSEHOLD)
-    page.get_by_label("Persona di riferimento").select_option(label=APPLICANT)
+    _choose_the_head(page, "Persona di riferimento")
     page.get_by_label("Situazione").select_option(label="sfratto per morosità")
     page.get_by_label("Livello di rischio").select_option(label="imminente")
     page.get_by_label("ISEE (€)").fill("4200")
@@ -78,7 +85,7 @@ def _apply_and_rank(tab: Tab) -> None:
         page.get_by_role("link", name="Nuova domanda").click()
     tab.check()
     page.get_by_label("Nucleo familiare").select_option(label=HOUSEHOLD)
-    page.get_by_label("Richiedente").select_option(label=APPLICANT)
+    _choose_the_head(page, "Richiedente")
     page.get_by_label("Componenti del nucleo").fill("3")
     page.get_by_label("Minori", exact=True).fill("2")
     page.get_by_label("ISEE (€)").fill("4200")

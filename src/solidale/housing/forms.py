@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -43,15 +44,21 @@ def _money(label: Any, required: bool = False) -> forms.DecimalField:
     )
 
 
+class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A person shown with the household they belong to, so the operator picks the right one."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        households = [m.household.name for m in obj.current_memberships]
+        return f"{obj} ({', '.join(households)})" if households else str(obj)
+
+
 class HouseholdChoiceForm(AccessibleForm):
     """Pick a household the user's organization sees, and its reference person."""
 
     household = forms.ModelChoiceField(
         label=_("Nucleo familiare"), queryset=Household.objects.none()
     )
-    person = forms.ModelChoiceField(
-        label=_("Persona di riferimento"), queryset=Person.objects.none()
-    )
+    person = MemberChoiceField(label=_("Persona di riferimento"), queryset=Person.objects.none())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -62,6 +69,14 @@ class HouseholdChoiceForm(AccessibleForm):
         )
         self.fields["person"].queryset = visible.filter(  # type: ignore[attr-defined]
             pk__in=members.values("person_id")
+        ).prefetch_related(
+            Prefetch(
+                "household_memberships",
+                queryset=HouseholdMember.objects.filter(end_date__isnull=True).select_related(
+                    "household"
+                ),
+                to_attr="current_memberships",
+            )
         )
 
 

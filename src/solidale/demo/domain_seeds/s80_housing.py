@@ -3,12 +3,13 @@ in less than 30 days and no housing plan), an ERP call with about sixty applicat
 published provisional ranking, an open supplementary call, temporary units with
 placements, and rent / arrears grants. Built through ``housing.services``.
 
-The «Nucleo Ceragioli» is left without a case: the browser journey starts from it."""
+One more Comune household, renamed «Nucleo Ceragioli», is left without a case: the browser
+journey starts from it."""
 
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -86,28 +87,9 @@ def _head(household: Household) -> Any:
     )
 
 
-def _journey_household(desk: Any, worker: Any) -> None:
-    if Household.objects.filter(name=JOURNEY_HOUSEHOLD).exists():
-        return
-    household = people.household_create(
-        actor=worker, data={"name": JOURNEY_HOUSEHOLD, "address": "Via della Pace 12, Massa"}
-    )
-    for given, relationship, born in (
-        ("Giulia", HouseholdMember.Relationship.HEAD, date(1984, 5, 2)),
-        ("Marco", HouseholdMember.Relationship.CHILD, date(2013, 9, 20)),
-        ("Sofia", HouseholdMember.Relationship.CHILD, date(2017, 2, 11)),
-    ):
-        person = people.person_create(
-            actor=desk,
-            data={"given_name": given, "family_name": "Ceragioli", "birth_date": born},
-        )
-        people.household_member_add(
-            actor=worker,
-            household=household,
-            person=person,
-            relationship=relationship,
-            start_date=date(2020, 1, 1),
-        )
+def _journey_household(worker: Any, household: Household) -> None:
+    """Name the household the browser journey starts from (it gets no case, application or grant)."""
+    people.household_update(actor=worker, household=household, data={"name": JOURNEY_HOUSEHOLD})
 
 
 def _cases(worker: Any, agency: Any, households: list[Any]) -> None:
@@ -305,17 +287,16 @@ def _grants(coordinator: Any, worker: Any, households: list[Any], rng: random.Ra
 def seed_demo(*, city: City, rng: random.Random) -> None:
     worker = _user(city, "comune", Role.SOCIAL_WORKER)
     coordinator = _user(city, "comune", Role.COORDINATOR)
-    desk = _user(city, "comune", Role.DESK_OPERATOR)
     agency = city.organizations.get("erp")
-    if worker is None or coordinator is None or desk is None or agency is None:
+    if worker is None or coordinator is None or agency is None:
         return
     services.rulesets_load_bundled(actor=coordinator)
     if Call.objects.exists():
         return
-    _journey_household(desk, worker)
     households = _households(city)
     if len(households) < 8:
         return
+    _journey_household(worker, households.pop()[0])
     _cases(worker, agency, households[:5])
     _calls(coordinator, worker, agency, households, rng)
     _placements(worker, households)
