@@ -44,7 +44,7 @@ def _money(label: Any, required: bool = False) -> forms.DecimalField:
     )
 
 
-class MemberChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class MemberChoiceField(forms.ModelChoiceField):
     """A person shown with the household they belong to, so the operator picks the right one."""
 
     def label_from_instance(self, obj: Any) -> str:
