@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -31,3 +33,12 @@ def test_bad_periods_fall_back_with_a_message(personas: Personas, login) -> None
     assert page.status_code == 200
     assert "Scegli trimestre o anno." in page.content.decode()
     assert login(personas.association_operator).get(reverse("insights:report")).status_code == 403
+
+
+def test_svg_coordinates_are_never_localized(personas: Personas, login) -> None:
+    accesses(personas, 6, area=neighbourhood())
+    refreshed()
+    client = login(personas.coordinator)
+    for url in (reverse("insights:dashboard"), reverse("insights:report")):
+        page = client.get(url, {"period": "year"} if "report" in url else {}).content.decode()
+        assert not re.search(r'(cx|cy|x|y|width)="\d+,\d', page)
