@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from solidale.accounts.models import Role
-from solidale.people.services import person_create
+from solidale.people.models import Person
 from solidale.shelter import beds as board
 from solidale.shelter import rounds, services
 from solidale.shelter.followups import followups_generate
@@ -146,21 +146,15 @@ def seed_demo(*, city: City, rng: random.Random) -> None:
         opens_surge_beds=True,
     )
     services.activation_close(actor=coordinator, activation=last_week)
-    regular = person_create(
-        actor=desk,
-        data={
-            "given_name": "Walter",
-            "family_name": "Lazzeroni",
-            "is_identified": True,
-            "homeless": True,
-            "description": "Dorme spesso in stazione.",
-        },
-    )
+    # A person of the demo population who sleeps at Il Mantello every night (the seed adds
+    # nobody to the registry): the follow-up list proposes a case for them.
+    regular = Person.objects.visible_to(desk).filter(cases__isnull=True).order_by("pk").first()
     goods = list(OutreachGood.objects.all())
     mantello_beds = list(facilities[0].beds.filter(for_men=True).order_by("label"))
     for offset in range(7, 0, -1):
         night = today - timedelta(days=offset)
-        board.bed_assign(actor=mantello, bed=mantello_beds[0], night=night, person=regular)
+        if regular is not None:
+            board.bed_assign(actor=mantello, bed=mantello_beds[0], night=night, person=regular)
         for index in range(1, 12 + rng.randint(0, 5)):
             board.bed_assign(
                 actor=mantello,
