@@ -20,10 +20,10 @@ def _dashboard(tab: Tab) -> None:
     tab.goto("/insights/")
     tab.check()
     expect(page.get_by_role("heading", level=1)).to_have_text("Cruscotto dei servizi")
-    select = page.get_by_label("Quartiere", exact=True)
+    select = page.locator("#id_neighbourhood")
     area = select.locator("option").nth(1).inner_text()
     select.select_option(label=area)
-    page.get_by_label("Periodo").select_option("year")
+    page.locator("#id_period").select_option("year")
     with page.expect_navigation():
         page.get_by_role("button", name="Mostra").first.click()
     tab.check()
@@ -41,7 +41,7 @@ def _export(tab: Tab) -> None:
     tab.check()
     expect(page.locator("#id_purpose_error")).to_be_visible()
     page.get_by_label("CSV").check()
-    page.get_by_label("Finalità").fill(PURPOSE)
+    page.locator("#id_purpose").fill(PURPOSE)
     with page.expect_navigation():
         page.get_by_role("button", name="Prepara il file").click()
     tab.check()
