@@ -328,3 +328,17 @@ SOLIDALE_WEATHER_LAT = float(os.environ.get("SOLIDALE_WEATHER_LAT", "44.0354"))
 SOLIDALE_WEATHER_LON = float(os.environ.get("SOLIDALE_WEATHER_LON", "10.1397"))
 # Minutes before and after a volunteer's shift during which its data access holds.
 SOLIDALE_DUTY_GRACE_MINUTES = envint("SOLIDALE_DUTY_GRACE_MINUTES", 15)
+# Days before a volunteer's insurance or training expires when the organization is told.
+SOLIDALE_VOLUNTEER_EXPIRY_NOTICE_DAYS = envint("SOLIDALE_VOLUNTEER_EXPIRY_NOTICE_DAYS", 30)
+# Citizen reports: days a resolved report may be reopened, and "count/seconds" rate limits.
+SOLIDALE_REPORT_REOPEN_DAYS = envint("SOLIDALE_REPORT_REOPEN_DAYS", 14)
+SOLIDALE_REPORT_RATE = os.environ.get("SOLIDALE_REPORT_RATE", "5/600")
+SOLIDALE_OPEN311_RATE = os.environ.get("SOLIDALE_OPEN311_RATE", "60/60")
+SOLIDALE_OPEN311_JURISDICTION = os.environ.get(
+    "SOLIDALE_OPEN311_JURISDICTION", "comune.massa.ms.it"
+)
+# Longest temporary housing placement, in years.
+SOLIDALE_HOUSING_PLACEMENT_MAX_YEARS = envint("SOLIDALE_HOUSING_PLACEMENT_MAX_YEARS", 3)
+# The body sending SIUSS flows to INPS: its code and the Belfiore code of the town.
+SOLIDALE_SIUSS_BODY_CODE = os.environ.get("SOLIDALE_SIUSS_BODY_CODE", "45010")
+SOLIDALE_SIUSS_BODY_BELFIORE = os.environ.get("SOLIDALE_SIUSS_BODY_BELFIORE", "F023")

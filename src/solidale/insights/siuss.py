@@ -61,11 +61,11 @@ BELFIORE = re.compile(r"^[A-Z]\d{3}$")
 
 
 def body_code() -> str:
-    return str(getattr(settings, "SOLIDALE_SIUSS_BODY_CODE", "45010"))
+    return str(settings.SOLIDALE_SIUSS_BODY_CODE)
 
 
 def body_belfiore() -> str:
-    return str(getattr(settings, "SOLIDALE_SIUSS_BODY_BELFIORE", "F023"))
+    return str(settings.SOLIDALE_SIUSS_BODY_BELFIORE)
 
 
 @dataclass

@@ -244,7 +244,7 @@ class Report(TimeStampedModel):
 
 def settings_reopen_days() -> int:
     """How many days after resolution the reporter may reopen (setting, default 14)."""
-    return int(getattr(settings, "SOLIDALE_REPORT_REOPEN_DAYS", 14))
+    return int(settings.SOLIDALE_REPORT_REOPEN_DAYS)
 
 
 class ReportEvent(models.Model):

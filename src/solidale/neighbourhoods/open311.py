@@ -38,8 +38,8 @@ from .photos import photo_clean
 #: The default window and the largest page of GET requests, as the spec suggests.
 DEFAULT_DAYS = 90
 MAX_REQUESTS = 1000
-JURISDICTION = getattr(settings, "SOLIDALE_OPEN311_JURISDICTION", "comune.massa.ms.it")
-OPEN311_RATE = getattr(settings, "SOLIDALE_OPEN311_RATE", "60/60")
+JURISDICTION = settings.SOLIDALE_OPEN311_JURISDICTION
+OPEN311_RATE = settings.SOLIDALE_OPEN311_RATE
 
 
 class Open311Error(Exception):

@@ -87,7 +87,7 @@ from .selectors import (
 )
 from .services import TRANSITIONS
 
-REPORT_RATE = getattr(settings, "SOLIDALE_REPORT_RATE", "5/600")
+REPORT_RATE = settings.SOLIDALE_REPORT_RATE
 PAGE_SIZE = 25
 
 

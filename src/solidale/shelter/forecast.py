@@ -45,8 +45,8 @@ class ForecastSource(Protocol):
 
 def coordinates() -> tuple[float, float]:
     return (
-        float(getattr(settings, "SOLIDALE_WEATHER_LAT", 44.035)),
-        float(getattr(settings, "SOLIDALE_WEATHER_LON", 10.14)),
+        float(settings.SOLIDALE_WEATHER_LAT),
+        float(settings.SOLIDALE_WEATHER_LON),
     )
 
 

@@ -47,7 +47,7 @@ MAX_SHIFT_LENGTH = timedelta(hours=24)
 
 
 def duty_grace() -> timedelta:
-    return timedelta(minutes=int(getattr(settings, "SOLIDALE_DUTY_GRACE_MINUTES", 15)))
+    return timedelta(minutes=int(settings.SOLIDALE_DUTY_GRACE_MINUTES))
 
 
 def duties_for(user: Any, activity: str, at: datetime) -> list[Duty]:

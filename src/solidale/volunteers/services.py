@@ -61,7 +61,7 @@ SHIFT_FIELDS = ("title", "place", "starts_at", "ends_at", "capacity", "required_
 
 
 def expiry_notice_days() -> int:
-    return int(getattr(settings, "SOLIDALE_VOLUNTEER_EXPIRY_NOTICE_DAYS", 30))
+    return int(settings.SOLIDALE_VOLUNTEER_EXPIRY_NOTICE_DAYS)
 
 
 def _manages(actor: Any, organization_id: int) -> bool:
