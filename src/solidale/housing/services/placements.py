@@ -19,7 +19,7 @@ from ._common import household_person_ids, require_comune
 
 def placement_max_days() -> int:
     """Emergency housing lasts up to 3 years (L.R. 2/2019 art. 14; configurable)."""
-    years: int = getattr(settings, "SOLIDALE_HOUSING_PLACEMENT_MAX_YEARS", 3)
+    years: int = settings.SOLIDALE_HOUSING_PLACEMENT_MAX_YEARS
     return 365 * years
 
 
