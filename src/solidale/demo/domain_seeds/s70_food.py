@@ -12,6 +12,7 @@ from datetime import time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from solidale.accounts.models import Role
@@ -105,9 +106,9 @@ def _stock(city: City, items: dict[str, Item], points: dict[str, DistributionPoi
         source=Source.FSE,
         received_on=today - timedelta(days=100),
         lines=[
-            stock.IncomingLine(items["Pasta di semola 500 g"], 900),
-            stock.IncomingLine(items["Passata di pomodoro 700 g"], 500),
-            stock.IncomingLine(items["Legumi in scatola 400 g"], 500),
+            stock.IncomingLine(items["Pasta di semola 500 g"], 1500),
+            stock.IncomingLine(items["Passata di pomodoro 700 g"], 1200),
+            stock.IncomingLine(items["Legumi in scatola 400 g"], 1200),
             stock.IncomingLine(items["Latte UHT 1 l"], 400, today + timedelta(days=70)),
             stock.IncomingLine(items["Olio extravergine 1 l"], 150),
         ],
@@ -277,18 +278,30 @@ def _cards_and_distributions(
             if day > today or rng.random() < 0.15:
                 continue
             where = "ponte" if card.pk % 3 else "rete"
+            # A parcel holds what the point still has: the demo never runs a shelf empty,
+            # whatever the day of the month the seed runs on.
+            warehouse = Warehouse.objects.get(point=points[where])
+            lines = [
+                services.ItemLine(item, min(rng.randint(1, 3), _on_hand(warehouse, item)))
+                for item in basket
+            ]
             services.distribution_record(
                 actor=counters[where],
                 point=points[where],
                 card=card,
                 quantity=1,
-                items=[services.ItemLine(item, rng.randint(1, 3)) for item in basket],
+                items=[line for line in lines if line.quantity > 0],
                 day=day,
             )
         month = (month + timedelta(days=32)).replace(day=1)
     services.card_suspend(
         actor=social_worker, card=cards[3], reason="Verifica della residenza in corso"
     )
+
+
+def _on_hand(warehouse: Warehouse, item: Item) -> int:
+    total = warehouse.lots.filter(item=item).aggregate(total=Sum("quantity"))["total"]
+    return int(total or 0)
 
 
 def _home_meals(
