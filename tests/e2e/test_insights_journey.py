@@ -1,5 +1,5 @@
 """The cruscotto journey: the Comune's coordinator opens the service manager's dashboard,
-filters it by neighbourhood, exports the desk's accesses with a stated purpose and
+filters it by neighbourhood and by program, exports the desk's accesses with a stated purpose and
 downloads the file, then opens an alert of the inbox and closes it with an outcome."""
 
 from __future__ import annotations
@@ -30,6 +30,13 @@ def _dashboard(tab: Tab) -> None:
     assert "neighbourhood=" in page.url
     expect(page.get_by_text("Persone raggiunte dalla rete (una volta sola)")).to_be_visible()
     expect(page.locator("svg[role=img]").first).to_be_visible()
+    program = page.locator("#id_program")
+    program.select_option(index=1)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Mostra").first.click()
+    tab.check()
+    assert "program=" in page.url
+    expect(page.get_by_text("non sono attribuiti a un programma", exact=False)).to_be_visible()
 
 
 def _export(tab: Tab) -> None:

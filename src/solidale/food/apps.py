@@ -43,12 +43,12 @@ class FoodConfig(AppConfig):
         schedule.register("food.card_reminders", card_reminders_task, daily_at=time(7, 30))
 
         section = _("Supporto alimentare")
-        for key, label, unit, facts, people, order in (
-            ("food.parcels", _("Pacchi alimentari"), _("pacchi"), providers.parcels_facts, False, 60),
-            ("food.meals", _("Pasti (mensa e domicilio)"), _("pasti"), providers.meals_facts, False, 61),
-            ("food.distributions", _("Distribuzioni"), _("distribuzioni"), providers.distributions_facts, False, 62),
-            ("food.anonymous", _("Distribuzioni anonime (emergenza)"), _("distribuzioni"), providers.anonymous_facts, False, 63),
-            ("food.households", _("Nuclei raggiunti"), _("nuclei"), providers.households_facts, True, 64),
+        for key, label, unit, facts, people, order, by_program in (
+            ("food.parcels", _("Pacchi alimentari"), _("pacchi"), providers.parcels_facts, False, 60, True),
+            ("food.meals", _("Pasti (mensa e domicilio)"), _("pasti"), providers.meals_facts, False, 61, True),
+            ("food.distributions", _("Distribuzioni"), _("distribuzioni"), providers.distributions_facts, False, 62, True),
+            ("food.anonymous", _("Distribuzioni anonime (emergenza)"), _("distribuzioni"), providers.anonymous_facts, False, 63, False),
+            ("food.households", _("Nuclei raggiunti"), _("nuclei"), providers.households_facts, True, 64, True),
         ):  # fmt: skip
             indicators.register(
                 indicators.Indicator(
@@ -59,8 +59,10 @@ class FoodConfig(AppConfig):
                     facts=facts,
                     counts_people=people,
                     order=order,
+                    by_program=by_program,
                 )
             )
+        indicators.register_programs("food", providers.programs)
         indicators.register_contacts("food", providers.contacts)
 
         alerts.register(

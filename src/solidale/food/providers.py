@@ -28,6 +28,7 @@ from .models import (
     Distribution,
     DistributionPoint,
     MealRecipient,
+    Program,
     ProgramKind,
     RoundStop,
     StopOutcome,
@@ -148,10 +149,24 @@ def timeline_entries(user: Any, person_ids: list[int]) -> Iterable[TimelineEntry
 # --- Indicators and contacts ----------------------------------------------------------------
 
 
+def program_key(program_id: int) -> str:
+    return f"food.program:{program_id}"
+
+
+def programs() -> list[tuple[str, str, int | None]]:
+    """The food programs the indicators' facts name, for the dashboards' program filter."""
+    return [
+        (program_key(pk), name, organization_id)
+        for pk, name, organization_id in Program.objects.values_list(
+            "pk", "name", "organization_id"
+        )
+    ]
+
+
 def _distribution_facts(start: date, end: date, kinds: Sequence[str], *, count: bool) -> list[Fact]:
     rows = (
         Distribution.objects.filter(day__gte=start, day__lte=end, program__kind__in=kinds)
-        .values("day", "household__neighbourhood_id", "organization_id")
+        .values("day", "household__neighbourhood_id", "organization_id", "program_id")
         .annotate(value=Count("id") if count else Sum("quantity"))
     )
     return [
@@ -160,6 +175,7 @@ def _distribution_facts(start: date, end: date, kinds: Sequence[str], *, count: 
             int(row["value"] or 0),
             row["household__neighbourhood_id"],
             row["organization_id"],
+            program_key(row["program_id"]),
         )
         for row in rows
     ]
@@ -171,14 +187,19 @@ def parcels_facts(start: date, end: date) -> list[Fact]:
 
 def meals_facts(start: date, end: date) -> list[Fact]:
     facts = _distribution_facts(start, end, [ProgramKind.CANTEEN], count=False)
-    delivered: dict[tuple[date, int], int] = defaultdict(int)
-    for day, organization_id, meals in RoundStop.objects.filter(
+    delivered: dict[tuple[date, int, int], int] = defaultdict(int)
+    for day, organization_id, program_id, meals in RoundStop.objects.filter(
         round__day__gte=start, round__day__lte=end, outcome=StopOutcome.DELIVERED
-    ).values_list("round__day", "round__kitchen__organization_id", "recipient__meals"):
-        delivered[(day, organization_id)] += meals
+    ).values_list(
+        "round__day",
+        "round__kitchen__organization_id",
+        "recipient__card__program_id",
+        "recipient__meals",
+    ):
+        delivered[(day, organization_id, program_id)] += meals
     facts += [
-        Fact(day, value, None, organization_id)
-        for (day, organization_id), value in delivered.items()
+        Fact(day, value, None, organization_id, program_key(program_id))
+        for (day, organization_id, program_id), value in delivered.items()
     ]
     return facts
 
@@ -200,13 +221,22 @@ def anonymous_facts(start: date, end: date) -> list[Fact]:
 
 
 def households_facts(start: date, end: date) -> list[Fact]:
-    """Households reached per day (each counted once a day per organization)."""
-    seen: dict[tuple[date, int | None, int], set[int]] = defaultdict(set)
-    for day, neighbourhood_id, organization_id, household_id in Distribution.objects.filter(
-        day__gte=start, day__lte=end
-    ).values_list("day", "household__neighbourhood_id", "organization_id", "household_id"):
-        seen[(day, neighbourhood_id, organization_id)].add(household_id)
-    return [Fact(day, len(ids), hood, org) for (day, hood, org), ids in seen.items()]
+    """Households reached per day (each counted once a day per organization and program)."""
+    seen: dict[tuple[date, int | None, int, int], set[int]] = defaultdict(set)
+    for (
+        day,
+        neighbourhood_id,
+        organization_id,
+        program_id,
+        household_id,
+    ) in Distribution.objects.filter(day__gte=start, day__lte=end).values_list(
+        "day", "household__neighbourhood_id", "organization_id", "program_id", "household_id"
+    ):
+        seen[(day, neighbourhood_id, organization_id, program_id)].add(household_id)
+    return [
+        Fact(day, len(ids), hood, org, program_key(program))
+        for (day, hood, org, program), ids in seen.items()
+    ]
 
 
 def contacts(start: date, end: date) -> Iterable[Contact]:

@@ -35,6 +35,7 @@ class FiguresQuery(Schema):
     month: str | None = None
     neighbourhood: int | None = None
     organization: int | None = None
+    program: str | None = None
 
 
 class FigureOut(Schema):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from solidale.accounts.models import Organization
-from solidale.core import alerts
+from solidale.core import alerts, indicators
 from solidale.core.models import Neighbourhood
 from solidale.people.forms import AccessibleForm
 
@@ -37,12 +38,19 @@ class DashboardFilterForm(AccessibleForm):
         required=False,
         empty_label=_("Tutte le organizzazioni"),
     )
+    program = forms.CharField(
+        label=_("Programma"),
+        required=False,
+        widget=forms.Select,
+        help_text=_("Con un programma scelto si vedono solo gli indicatori contati per programma."),
+    )
 
     def __init__(
         self,
         *args: Any,
         with_organization: bool = True,
         with_neighbourhood: bool = True,
+        programs: Sequence[indicators.Program] = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -50,6 +58,14 @@ class DashboardFilterForm(AccessibleForm):
             del self.fields["organization"]
         if not with_neighbourhood:
             del self.fields["neighbourhood"]
+        if programs:
+            widget = cast(forms.Select, self.fields["program"].widget)
+            widget.choices = [
+                ("", _("Tutti i programmi")),
+                *((program.key, program.label) for program in programs),
+            ]
+        else:
+            del self.fields["program"]
 
 
 class AlertCloseForm(AccessibleForm):

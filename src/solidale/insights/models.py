@@ -19,12 +19,14 @@ from solidale.accounts.models import Organization
 
 
 class DailyFact(models.Model):
-    """One registered indicator's value for a day, neighbourhood and organization."""
+    """One registered indicator's value for a day, neighbourhood, organization and program
+    (``""`` when the indicator does not distinguish programs)."""
 
     indicator = models.CharField(_("indicatore"), max_length=60)
     day = models.DateField(_("giorno"))
     neighbourhood_id = models.IntegerField(_("quartiere"), null=True, blank=True)
     organization_id = models.IntegerField(_("organizzazione"), null=True, blank=True)
+    program = models.CharField(_("programma"), max_length=60, blank=True, default="")
     value = models.BigIntegerField(_("valore"))
 
     class Meta:
@@ -47,6 +49,7 @@ class MonthlyFact(models.Model):
     month = models.DateField(_("mese"))
     neighbourhood_id = models.IntegerField(_("quartiere"), null=True, blank=True)
     organization_id = models.IntegerField(_("organizzazione"), null=True, blank=True)
+    program = models.CharField(_("programma"), max_length=60, blank=True, default="")
     value = models.BigIntegerField(_("valore"))
 
     class Meta:
@@ -56,6 +59,7 @@ class MonthlyFact(models.Model):
             models.Index(fields=["month", "indicator"], name="insights_month_ind"),
             models.Index(fields=["neighbourhood_id", "month"], name="insights_month_nbhd"),
             models.Index(fields=["organization_id", "month"], name="insights_month_org"),
+            models.Index(fields=["program", "month"], name="insights_month_program"),
         ]
 
     def __str__(self) -> str:

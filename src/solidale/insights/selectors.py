@@ -41,6 +41,7 @@ class Filters:
     previous_end: date
     neighbourhood_id: int | None = None
     organization_id: int | None = None
+    program: str = ""  # a registered program's key (``Fact.program``)
 
     def as_query(self) -> dict[str, str]:
         query = {"period": self.kind, "month": self.start.strftime("%Y-%m")}
@@ -48,6 +49,8 @@ class Filters:
             query["neighbourhood"] = str(self.neighbourhood_id)
         if self.organization_id:
             query["organization"] = str(self.organization_id)
+        if self.program:
+            query["program"] = self.program
         return query
 
 
@@ -63,6 +66,15 @@ def previous_period_start(kind: str, start: date) -> date:
     return period_start(kind, start - timedelta(days=1))
 
 
+def programs_for(organization_id: int | None) -> list[indicators.Program]:
+    """The registered programs, only the organization's when one is chosen or forced."""
+    return [
+        program
+        for program in indicators.programs()
+        if organization_id is None or program.organization_id == organization_id
+    ]
+
+
 def filters_from(
     params: Any,
     *,
@@ -70,8 +82,9 @@ def filters_from(
     organization_id: int | None = None,
     neighbourhood_id: int | None = None,
 ) -> Filters:
-    """Read ``period`` (month, quarter, year), ``month`` (YYYY-MM), ``neighbourhood``
-    and ``organization``; a forced organization or neighbourhood overrides the query."""
+    """Read ``period`` (month, quarter, year), ``month`` (YYYY-MM), ``neighbourhood``,
+    ``organization`` and ``program``; a forced organization or neighbourhood overrides
+    the query, and the program must be one of the (chosen) organization's."""
     kind = params.get("period") or PeriodKind.MONTH
     if kind not in PeriodKind.values:
         raise DomainError(_("Periodo non valido."), field="period")
@@ -95,6 +108,10 @@ def filters_from(
             raise DomainError(_("Valore non valido."), field=name)
         return int(value)
 
+    organization_id = organization_id or _id("organization")
+    program = str(params.get("program") or "")
+    if program and program not in {p.key for p in programs_for(organization_id)}:
+        raise DomainError(_("Programma non valido per l'organizzazione scelta."), field="program")
     return Filters(
         kind=kind,
         start=start,
@@ -102,7 +119,8 @@ def filters_from(
         previous_start=previous_start,
         previous_end=previous_end,
         neighbourhood_id=neighbourhood_id or _id("neighbourhood"),
-        organization_id=organization_id or _id("organization"),
+        organization_id=organization_id,
+        program=program,
     )
 
 
@@ -111,6 +129,8 @@ def _scoped(filters: Filters, queryset: QuerySet[Any]) -> QuerySet[Any]:
         queryset = queryset.filter(neighbourhood_id=filters.neighbourhood_id)
     if filters.organization_id:
         queryset = queryset.filter(organization_id=filters.organization_id)
+    if filters.program:
+        queryset = queryset.filter(program=filters.program)
     return queryset
 
 
@@ -162,11 +182,21 @@ def is_small(value: int, counts_people: bool) -> bool:
     return counts_people and 0 < value < SMALL_CELL
 
 
+def applicable(filters: Filters) -> list[indicators.Indicator]:
+    """The indicators that answer for the filters: with a program chosen, only those whose
+    facts name their program (the others are not counted per program, so a zero would lie)."""
+    return [
+        indicator
+        for indicator in indicators.registered()
+        if indicator.by_program or not filters.program
+    ]
+
+
 def sections(filters: Filters, *, suppress: bool) -> list[Section]:
-    """Every registered indicator, grouped by its section, with the previous period."""
+    """Every applicable indicator, grouped by its section, with the previous period."""
     current, before = totals(filters), totals(filters, previous=True)
     grouped: dict[str, Section] = {}
-    for indicator in indicators.registered():
+    for indicator in applicable(filters):
         title = str(indicator.section)
         section = grouped.setdefault(title, Section(title))
         value = current.get(indicator.key, 0)
@@ -186,8 +216,8 @@ def sections(filters: Filters, *, suppress: bool) -> list[Section]:
 
 def people_reached(filters: Filters) -> tuple[int | None, int | None]:
     """Unique people reached in the period and in the previous one (None when the
-    combination of filters has no precomputed count)."""
-    if filters.neighbourhood_id and filters.organization_id:
+    combination of filters has no precomputed count, e.g. per program)."""
+    if filters.program or (filters.neighbourhood_id and filters.organization_id):
         return None, None
 
     def one(start: date) -> int:

@@ -52,19 +52,21 @@ def default_range(today: date) -> tuple[date, date]:
 
 def refresh_facts(indicator: indicators.Indicator, start: date, end: date) -> int:
     """Replace the indicator's facts of ``start``…``end``; return how many rows."""
-    totals: dict[tuple[date, int | None, int | None], int] = defaultdict(int)
+    totals: dict[tuple[date, int | None, int | None, str], int] = defaultdict(int)
     for fact in indicator.facts(start, end):
         if start <= fact.day <= end:
-            totals[(fact.day, fact.neighbourhood_id, fact.organization_id)] += fact.value
+            cell = (fact.day, fact.neighbourhood_id, fact.organization_id, fact.program)
+            totals[cell] += fact.value
     rows = [
         DailyFact(
             indicator=indicator.key,
             day=day,
             neighbourhood_id=neighbourhood_id,
             organization_id=organization_id,
+            program=program,
             value=value,
         )
-        for (day, neighbourhood_id, organization_id), value in totals.items()
+        for (day, neighbourhood_id, organization_id, program), value in totals.items()
         if value
     ]
     first, last = month_start(start), period_bounds(PeriodKind.MONTH, month_start(end))[1]
@@ -75,7 +77,7 @@ def refresh_facts(indicator: indicators.Indicator, start: date, end: date) -> in
         monthly = (
             DailyFact.objects.filter(indicator=indicator.key, day__range=(first, last))
             .annotate(fact_month=TruncMonth("day"))
-            .values("fact_month", "neighbourhood_id", "organization_id")
+            .values("fact_month", "neighbourhood_id", "organization_id", "program")
             .annotate(total=Sum("value"))
         )
         MonthlyFact.objects.bulk_create(
@@ -85,6 +87,7 @@ def refresh_facts(indicator: indicators.Indicator, start: date, end: date) -> in
                     month=_as_date(row["fact_month"]),
                     neighbourhood_id=row["neighbourhood_id"],
                     organization_id=row["organization_id"],
+                    program=row["program"],
                     value=row["total"],
                 )
                 for row in monthly

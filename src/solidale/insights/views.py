@@ -112,16 +112,16 @@ def _dashboard(
         request.GET or None,
         with_organization=with_organization,
         with_neighbourhood=with_neighbourhood,
+        programs=selectors.programs_for(forced.get("organization_id")),
     )
     filters = _filters(request, form, **forced)
+    applicable = selectors.applicable(filters)
     sections = selectors.sections(filters, suppress=suppress)
     figures = {figure.key: figure for section in sections for figure in section.figures}
     answers = figures.get("desk.first_answers")
     hours = figures.get("desk.first_answer_hours")
     map_keys = [
-        (indicator.key, str(indicator.label))
-        for indicator in indicators.registered()
-        if indicator.counts_people
+        (indicator.key, str(indicator.label)) for indicator in applicable if indicator.counts_people
     ]
     map_key = request.GET.get("map") or "desk.accesses"
     if map_key not in dict(map_keys):
@@ -135,7 +135,10 @@ def _dashboard(
         for figure in section.figures
         if figure.key.startswith("cases.spend.")
     ]
-    chart, chart_table = _time_chart(filters, list(selectors.HEADLINE))
+    trend_keys = (
+        [indicator.key for indicator in applicable] if filters.program else list(selectors.HEADLINE)
+    )
+    chart, chart_table = _time_chart(filters, trend_keys)
     context = {
         "title": title,
         "form": form,
@@ -155,6 +158,9 @@ def _dashboard(
         "map_data": _map_data(filters, map_key, suppress=suppress) if map_key else None,
         "referrals": selectors.referral_rows(filters),
         "suppress": suppress,
+        "program_label": next(
+            (p.label for p in indicators.programs() if p.key == filters.program), ""
+        ),
         "query": filters.as_query(),
         "refresh": Refresh.objects.first(),
         "can_refresh": is_comune_coordinator(request.user),

@@ -21,7 +21,7 @@ def world(personas: Personas) -> FoodWorld:
     return food_world(personas)
 
 
-def test_parcels_and_distributions_are_counted_per_day_and_organization(world: FoodWorld) -> None:
+def _two_parcels(world: FoodWorld) -> Card:
     card = issued_card(world, members=4)
     services.distribution_record(
         actor=world.personas.association_operator,
@@ -30,6 +30,11 @@ def test_parcels_and_distributions_are_counted_per_day_and_organization(world: F
         quantity=2,
         items=[],
     )
+    return card
+
+
+def test_parcels_and_distributions_are_counted_per_day_and_organization(world: FoodWorld) -> None:
+    card = _two_parcels(world)
     today = timezone.localdate()
     parcels = list(providers.parcels_facts(today, today))
     assert [(fact.value, fact.organization_id) for fact in parcels] == [
@@ -79,3 +84,22 @@ def test_exports_follow_the_pages_scoping(world: FoodWorld) -> None:
     assert [row[0] for row in source.rows(world.personas.social_worker, {})] == [card.code]
     assert source.count(world.personas.outsider, {}) == 0
     assert not source.allowed(world.personas.volunteer)
+
+
+def test_facts_name_their_program_and_the_programs_are_listed(world: FoodWorld) -> None:
+    card = _two_parcels(world)
+    today = timezone.localdate()
+    key = f"food.program:{card.program_id}"
+    for facts in (
+        providers.parcels_facts,
+        providers.distributions_facts,
+        providers.households_facts,
+    ):
+        assert {fact.program for fact in facts(today, today)} == {key}
+    assert all(fact.program == "" for fact in providers.anonymous_facts(today, today))
+    listed = {program.key: program for program in indicators.programs()}
+    assert listed[key].label == card.program.name
+    assert listed[key].organization_id == card.program.organization_id
+    by_program = {i.key for i in indicators.registered() if i.by_program}
+    assert {"food.parcels", "food.meals", "food.distributions", "food.households"} <= by_program
+    assert "food.anonymous" not in by_program
