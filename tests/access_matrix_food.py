@@ -49,6 +49,7 @@ EVERY_MEMBER = frozenset(STAFF)
 PROGRAM_NAME = "Pacco riservato del Comune"
 DONOR = "Forno Sant'Erasmo"
 HOLDER_SECRETS = (FAMILY_NAME, GIVEN_NAME)
+POINT_NAME = "Sportello cibo Centro"
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ class ComuneFood:
 def comune_food(personas: Personas) -> ComuneFood:
     point = DistributionPoint.objects.create(
         organization=personas.comune,
-        name="Sportello cibo Centro",
+        name=POINT_NAME,
         latitude=44.035,
         longitude=10.14,
     )
@@ -208,6 +209,15 @@ def build_program(personas: Personas) -> Target:
     )
 
 
+def build_point(personas: Personas) -> Target:
+    target = build_food(personas)
+    return Target(
+        kwargs={"pk": target.kwargs["point_id"]},
+        payload={"name": "Punto rinominato da un intruso"},
+        secrets=(*target.secrets, POINT_NAME),
+    )
+
+
 def build_distribution_payload(personas: Personas) -> Target:
     target = build_food(personas)
     return Target(
@@ -257,6 +267,10 @@ ENDPOINTS: dict[str, Endpoint] = {
         methods=("GET", "POST"),
     ),
     "food:program_detail": _comune(build_program),
+    # editing a program: the owning organization's coordinator (or admin), as creating one
+    "food:program_update": scoped(
+        build_program, sees=frozenset({"coordinator"}), methods=("GET", "POST")
+    ),
     "food:card_create": _comune(build_program, "GET", "POST"),
     "food:card_list": _list(),
     "food:card_detail": _comune(),
@@ -280,6 +294,7 @@ ENDPOINTS: dict[str, Endpoint] = {
     "food:transfer_receive": _comune(build_transfer, "POST"),
     "food:item_list": scoped(build_food, sees=COMUNE | OTHER_MANAGERS, methods=("GET", "POST")),
     "food:point_list": _list(methods=("GET", "POST")),
+    "food:point_update": _comune(build_point, "GET", "POST"),
     "food:report": scoped(build_food, sees=COMUNE | {"viewer"}, may_open=OTHER_MANAGERS),
     # home meals
     "food:meal_recipient_list": _list(build_round),

@@ -24,6 +24,7 @@ from .models import (
     ItemCategory,
     Lot,
     NutritionalGroup,
+    Program,
     ProgramKind,
     Source,
     Warehouse,
@@ -83,6 +84,32 @@ class ProgramForm(AccessibleForm):
                 raise ValidationError(_("Scrivi le righe come «componenti:quantità»."))
             rows.append((int(match[1]), int(match[2])))
         return rows
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        low, high = data.get("min_household_size"), data.get("max_household_size")
+        if low is not None and high is not None and high < low:
+            self.add_error("max_household_size", _("Non può essere minore dei componenti minimi."))
+        return data
+
+
+class ProgramEditForm(ProgramForm):
+    """The rules of an existing program; its kind (and unit) stays as created."""
+
+    kind = None  # type: ignore[assignment]
+
+    @classmethod
+    def initial_for(cls, program: Program) -> dict[str, Any]:
+        rows = program.entitlements.order_by("household_size")
+        return {
+            **{
+                name: getattr(program, name)
+                for name in cls.base_fields
+                if name not in ("points", "entitlements")
+            },
+            "entitlements": ", ".join(f"{row.household_size}:{row.quantity}" for row in rows),
+            "points": list(program.points.all()),
+        }
 
 
 class HouseholdChoiceField(forms.ModelChoiceField[Household]):

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.urls import reverse
@@ -45,6 +46,7 @@ from .models import (
 )
 from .permissions import (
     MANAGER_ROLES,
+    can_create_program,
     can_decide_exceptions,
     can_use_counter,
     membership_of,
@@ -109,13 +111,7 @@ def program_create(
 ) -> Program:
     """A program with its monthly entitlement table ``[(from household size, quantity)]``."""
     require_manager_of(actor, organization_id)
-    if not entitlements:
-        raise DomainError(_("Indica il diritto mensile per almeno una dimensione del nucleo."))
-    sizes = [size for size, _quantity in entitlements]
-    if min(sizes) < 1 or len(set(sizes)) != len(sizes):
-        raise DomainError(_("Ogni riga del diritto mensile ha un numero di componenti diverso."))
-    if any(quantity < 1 for _size, quantity in entitlements):
-        raise DomainError(_("Il diritto mensile deve essere almeno 1."))
+    _check_entitlements(entitlements)
     kind = data.get("kind")
     if kind not in ProgramKind.values:
         raise DomainError(_("Tipo di programma sconosciuto."), field="kind")
@@ -136,6 +132,103 @@ def program_create(
         obj=program,
         changes={"kind": kind, "entitlements": entitlements},
     )
+    return program
+
+
+#: What an edit may change: the kind (and so the unit past distributions were counted in) stays.
+PROGRAM_EDITABLE = frozenset(
+    {
+        "name",
+        "isee_ceiling",
+        "min_household_size",
+        "max_household_size",
+        "residence_municipality",
+        "validity_months",
+        "max_per_day",
+        "min_interval_days",
+        "exclusive_group",
+        "presence_required",
+    }
+)
+POINT_EDITABLE = frozenset({"name", "address", "neighbourhood", "latitude", "longitude"})
+
+
+def _check_entitlements(entitlements: list[tuple[int, int]]) -> None:
+    if not entitlements:
+        raise DomainError(
+            _("Indica il diritto mensile per almeno una dimensione del nucleo."),
+            field="entitlements",
+        )
+    sizes = [size for size, _quantity in entitlements]
+    if min(sizes) < 1 or len(set(sizes)) != len(sizes):
+        raise DomainError(
+            _("Ogni riga del diritto mensile ha un numero di componenti diverso."),
+            field="entitlements",
+        )
+    if any(quantity < 1 for _size, quantity in entitlements):
+        raise DomainError(_("Il diritto mensile deve essere almeno 1."), field="entitlements")
+
+
+def _apply_changes(obj: Any, data: dict[str, Any], editable: frozenset[str]) -> dict[str, Any]:
+    """Set the editable fields on ``obj``; return ``{field: [before, after]}`` of what changed."""
+    unknown = set(data) - editable
+    if unknown:
+        raise DomainError(_("Campo non modificabile: %(field)s.") % {"field": min(unknown)})
+    changes = {}
+    for name, value in data.items():
+        before = getattr(obj, name)
+        if before != value:
+            changes[name] = [
+                str(before) if before is not None else None,
+                str(value) if value is not None else None,
+            ]
+        setattr(obj, name, value)
+    try:
+        obj.full_clean(exclude=["points"])
+    except ValidationError as error:
+        field, messages = (
+            next(iter(error.message_dict.items()))
+            if hasattr(error, "error_dict")
+            else (None, error.messages)
+        )
+        raise DomainError(" ".join(messages), field=field) from error
+    return changes
+
+
+@transaction.atomic
+def program_update(
+    *,
+    actor: Any,
+    program: Program,
+    data: dict[str, Any],
+    entitlements: list[tuple[int, int]],
+    points: list[DistributionPoint],
+) -> Program:
+    """Change a program's rules from now on.
+
+    Past distributions keep the quantities and program they were recorded with; the new
+    entitlement table and rules apply to the counter from the next registration.
+    """
+    program = Program.objects.select_for_update().get(pk=program.pk)
+    require_manager_of(actor, program.organization_id)
+    if actor is not None and not can_create_program(actor):
+        raise PermissionDeniedError(_("Solo chi può creare i programmi può modificarli."))
+    _check_entitlements(entitlements)
+    changes = _apply_changes(program, data, PROGRAM_EDITABLE)
+    program.save()
+    before = sorted(program.entitlements.values_list("household_size", "quantity"))
+    if before != sorted(entitlements):
+        program.entitlements.all().delete()
+        Entitlement.objects.bulk_create(
+            Entitlement(program=program, household_size=size, quantity=quantity)
+            for size, quantity in entitlements
+        )
+        changes["entitlements"] = [before, sorted(entitlements)]
+    points_before = sorted(program.points.values_list("pk", flat=True))
+    if points_before != sorted(point.pk for point in points):
+        program.points.set(points)
+        changes["points"] = [points_before, sorted(point.pk for point in points)]
+    audit_record(actor=actor, action=Action.UPDATE, obj=program, changes=changes)
     return program
 
 
@@ -164,6 +257,19 @@ def point_create(*, actor: Any, organization_id: int, data: dict[str, Any]) -> D
         point=point,
     )
     audit_record(actor=actor, action=Action.CREATE, obj=point, changes={"name": point.name})
+    return point
+
+
+@transaction.atomic
+def point_update(
+    *, actor: Any, point: DistributionPoint, data: dict[str, Any]
+) -> DistributionPoint:
+    """Change a point's name, address and place; its distributions and warehouse stay."""
+    point = DistributionPoint.objects.select_for_update().get(pk=point.pk)
+    require_manager_of(actor, point.organization_id)
+    changes = _apply_changes(point, data, POINT_EDITABLE)
+    point.save()
+    audit_record(actor=actor, action=Action.UPDATE, obj=point, changes=changes)
     return point
 
 

@@ -18,7 +18,7 @@ from solidale.people.models import Household, HouseholdMember, Person
 from solidale.referrals.charts import bar_chart
 
 from .. import selectors, services
-from ..forms import CardForm, ProgramForm, ReasonForm, RenewForm
+from ..forms import CardForm, ProgramEditForm, ProgramForm, ReasonForm, RenewForm
 from ..models import CardStatus, Distribution, Program
 from ..permissions import (
     can_create_program,
@@ -71,6 +71,16 @@ def program_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _program_input(form: ProgramForm) -> dict[str, Any]:
+    """The form's rules, entitlement table and points, as the program services take them."""
+    data = dict(form.cleaned_data)
+    return {
+        "entitlements": data.pop("entitlements"),
+        "points": list(data.pop("points")),
+        "data": data,
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def program_create(request: HttpRequest) -> HttpResponse:
@@ -78,15 +88,11 @@ def program_create(request: HttpRequest) -> HttpResponse:
     require(can_create_program(request.user))
     form = ProgramForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        entitlements, points = data.pop("entitlements"), list(data.pop("points"))
         try:
             program = services.program_create(
                 actor=request.user,
                 organization_id=membership_of(request.user).organization_id,
-                data=data,
-                entitlements=entitlements,
-                points=points,
+                **_program_input(form),
             )
         except DomainError as error:
             form.add_service_error(error)
@@ -94,6 +100,30 @@ def program_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Programma creato."))
             return redirect("food:program_detail", pk=program.pk)
     return render(request, "food/program_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def program_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """The rules of a program, from now on (past distributions stay as recorded)."""
+    require_manager(request)
+    program = get_program_for_user(request.user, pk)
+    require(can_create_program(request.user))
+    form = ProgramEditForm(request.POST or None, initial=ProgramEditForm.initial_for(program))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.program_update(actor=request.user, program=program, **_program_input(form))
+        except DomainError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Programma modificato."))
+            return redirect("food:program_detail", pk=program.pk)
+    return render(
+        request,
+        "food/program_form.html",
+        {"form": form, "program": program},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @login_required
@@ -127,6 +157,7 @@ def program_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 distributions, "household__neighbourhood", "household__neighbourhood__name"
             ),
             "cards": program.cards.select_related("holder").order_by("-created_at")[:50],
+            "can_edit": can_create_program(request.user),
         },
     )
 

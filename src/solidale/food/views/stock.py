@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -315,5 +315,29 @@ def point_list(request: HttpRequest) -> HttpResponse:
         request,
         "food/point_list.html",
         {"points": points_of(request.user).prefetch_related("programs"), "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def point_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """A point's name, address and place; its warehouse and past distributions stay."""
+    require_manager(request)
+    point = get_object_or_404(points_of(request.user), pk=pk)
+    initial = {name: getattr(point, name) for name in PointForm.base_fields}
+    form = PointForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.point_update(actor=request.user, point=point, data=form.cleaned_data)
+        except DomainError as error:
+            form.add_service_error(error)
+        else:
+            messages.success(request, _("Punto di distribuzione modificato."))
+            return redirect("food:point_list")
+    return render(
+        request,
+        "food/point_form.html",
+        {"form": form, "point": point},
         status=400 if request.method == "POST" else 200,
     )
