@@ -20,7 +20,12 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from solidale.neighbourhoods.photos import photo_clean
-from solidale.neighbourhoods.services import event_register, presidio_create, proposal_submit
+from solidale.neighbourhoods.services import (
+    event_register,
+    presidio_create,
+    proposal_submit,
+    report_publish,
+)
 from solidale.neighbourhoods.tests.factories import (
     centro,
     elderly_report,
@@ -57,7 +62,26 @@ def build_sensitive_report(personas: Personas) -> Target:
 
 def build_public_report(personas: Personas) -> Target:
     report = streetlight_report(reporter=personas.citizen, photo=photo_clean(jpeg_upload()))
+    report_publish(
+        actor=personas.coordinator,
+        report=report,
+        public_description=report.description,
+        show_photo=True,
+    )
     return Target(kwargs={"pk": report.pk}, secrets=("vicino@example.invalid",))
+
+
+def build_pending_report(personas: Personas) -> Target:
+    """A place report waiting for moderation, its text naming a neighbour and a phone."""
+    report = streetlight_report(
+        reporter=personas.citizen,
+        description="Il lampione è spento, chiamate il signor Gino Bartolacci al 333 4445556",
+    )
+    return Target(
+        kwargs={"pk": report.pk},
+        payload={"public_description": "Il lampione davanti al civico 12 è spento"},
+        secrets=("Bartolacci", "4445556"),
+    )
 
 
 def build_neighbourhood(personas: Personas) -> Target:
@@ -114,6 +138,12 @@ def build_new_event(personas: Personas) -> Target:
 
 def build_open311(personas: Personas) -> Target:
     report = streetlight_report()
+    report_publish(
+        actor=personas.coordinator,
+        report=report,
+        public_description=report.description,
+        show_photo=False,
+    )
     return Target(
         kwargs={
             "fmt": "json",
@@ -153,6 +183,12 @@ ENDPOINTS: dict[str, Endpoint] = {
         build_sensitive_report, sees=COMUNE_HANDLERS, may_open=OTHER_HANDLERS
     ),
     "neighbourhoods:report_manage": scoped(build_sensitive_report, sees=COMUNE_HANDLERS),
+    "neighbourhoods:report_moderation": scoped(
+        build_pending_report, sees=COMUNE_HANDLERS, may_open=OTHER_HANDLERS
+    ),
+    "neighbourhoods:report_publish": scoped(
+        build_pending_report, sees=COMUNE_HANDLERS, methods=("POST",)
+    ),
     "neighbourhoods:report_status": scoped(
         build_sensitive_report, sees=COMUNE_HANDLERS, methods=("POST",)
     ),

@@ -3,8 +3,9 @@
 1. A citizen reports an elderly neighbour living alone: the report never reaches the
    public map; it arrives privately at the Comune's desk, where the operator takes it in
    charge as an access; the citizen sees "presa in carico" and nothing personal.
-2. A citizen on a phone reports a broken streetlight with a pin on the map: it appears on
-   the public map; the desk resolves it; the citizen is notified in the app.
+2. A citizen on a phone reports a broken streetlight with a pin on the map: it waits for
+   verification; the desk checks and publishes it with an edited description; it appears
+   on the public map; the desk resolves it; the citizen is notified in the app.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ CITIZEN = "cittadino@example.demo"
 DESK = "sportello@comune-massa.demo"
 ELDERLY = "La signora Adalgisa Tonarelli del civico 9 vive sola e non la vedo uscire da giorni"
 LIGHT = "Il lampione davanti alla farmacia è spento da tre sere"
+PUBLIC_LIGHT = "Lampione spento davanti alla farmacia"
 #: The report form refuses forms sent faster than a person types (spam guard).
 HUMAN_PAUSE_MS = 3200
 
@@ -92,21 +94,45 @@ def test_a_broken_streetlight_goes_on_the_map_and_its_reporter_hears_it_is_fixed
     citizen.page.set_viewport_size({"width": 390, "height": 844})
     citizen.login(CITIZEN, DEMO_PASSWORD)
     code = _send_report(citizen, category="Illuminazione pubblica", text=LIGHT, pin=True)
+    expect(citizen.page.locator("#moderation-status")).to_contain_text("In attesa di verifica")
+
+    desk = open_tab()
+    desk.login(DESK, DEMO_PASSWORD)
+    desk.goto("/neighbourhoods/gestione/moderazione/")
+    desk.check()
+    with desk.page.expect_navigation():
+        desk.page.get_by_role("link", name=code).click()
+    expect(desk.page.get_by_text(LIGHT).first).to_be_visible()
+    pk = re.search(r"/segnalazioni/(\d+)/", desk.page.url).group(1)  # type: ignore[union-attr]
+
+    public = open_tab()  # not public before the check
+    public.goto("/neighbourhoods/segnalazioni/?status=open&category=illuminazione")
+    expect(public.page.locator(f"a[href$='/segnalazioni/{pk}/']")).to_have_count(0)
+    public.goto(f"/neighbourhoods/segnalazioni/{pk}/", status=404)
+
+    desk.page.get_by_label("Descrizione da pubblicare").fill(PUBLIC_LIGHT)
+    with desk.page.expect_navigation():
+        desk.page.get_by_role("button", name="Pubblica la segnalazione").click()
+    desk.check()
+    expect(desk.page.locator("#public-description")).to_have_text(PUBLIC_LIGHT)
+
+    citizen.goto("/notifications/")
+    expect(
+        citizen.page.get_by_text(f"La tua segnalazione {code} è stata pubblicata")
+    ).to_be_visible()
+    citizen.goto(f"/neighbourhoods/segnalazioni/stato/?code={code}")
     with citizen.page.expect_navigation():
         citizen.page.get_by_role(
             "link", name="Vedi la segnalazione pubblica e la sua posizione"
         ).click()
     citizen.check()
-    public_url = citizen.page.url
-    pk = re.search(r"/segnalazioni/(\d+)/", public_url).group(1)  # type: ignore[union-attr]
+    expect(citizen.page.get_by_text(PUBLIC_LIGHT)).to_be_visible()
+    expect(citizen.page.get_by_text(LIGHT)).to_have_count(0)
 
-    public = open_tab()
     public.goto("/neighbourhoods/segnalazioni/?status=open&category=illuminazione")
     expect(public.page.locator(f"a[href$='/segnalazioni/{pk}/']").first).to_be_visible()
     expect(public.page.locator(".nb-map .leaflet-marker-icon").first).to_be_attached()
 
-    desk = open_tab()
-    desk.login(DESK, DEMO_PASSWORD)
     desk.goto(f"/neighbourhoods/gestione/segnalazioni/{pk}/")
     expect(desk.page.get_by_text(LIGHT)).to_be_visible()
     desk.page.get_by_label("Nuovo stato").select_option(label="risolta")

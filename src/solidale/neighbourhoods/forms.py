@@ -122,6 +122,18 @@ class StatusForm(AccessibleForm):
     expected_status = forms.CharField(widget=forms.HiddenInput)
 
 
+class PublishForm(AccessibleForm):
+    public_description = forms.CharField(
+        label=_("Descrizione da pubblicare"),
+        widget=_TEXTAREA,
+        help_text=_(
+            "Togli nomi, numeri di telefono, indirizzi e-mail e ogni dato personale: "
+            "l'originale resta visibile solo al personale."
+        ),
+    )
+    show_photo = forms.BooleanField(label=_("Pubblica anche la foto"), required=False)
+
+
 class TakeInChargeForm(AccessibleForm):
     person = forms.IntegerField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(

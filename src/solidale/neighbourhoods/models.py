@@ -74,7 +74,8 @@ class ContactPreference(models.TextChoices):
 
 class ReportQuerySet(models.QuerySet["Report"]):
     def public(self) -> ReportQuerySet:
-        return self.filter(is_sensitive=False)
+        """What anyone may see: non-sensitive reports a moderator published."""
+        return self.filter(is_sensitive=False, is_published=True)
 
     def open(self) -> ReportQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -183,6 +184,21 @@ class Report(TimeStampedModel):
         db_index=False,
     )
     reopen_count = models.PositiveSmallIntegerField(_("riaperture"), default=0)
+    #: Moderation: a public report is shown only once staff published it, with the
+    #: description they checked (the original stays visible to staff only).
+    is_published = models.BooleanField(_("pubblicata"), default=False)
+    public_description = models.TextField(_("descrizione pubblica"), blank=True)
+    show_photo = models.BooleanField(_("foto pubblicata"), default=False)
+    moderation_note = models.CharField(_("motivo della verifica"), max_length=300, blank=True)
+    published_at = models.DateTimeField(_("pubblicata il"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("pubblicata da"),
+        related_name="+",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
 
     objects: ClassVar[ReportQuerySet] = ReportQuerySet.as_manager()  # type: ignore[assignment]
 
@@ -227,10 +243,18 @@ class Report(TimeStampedModel):
                 condition=Q(duplicate_of__isnull=True) | ~Q(duplicate_of=models.F("pk")),
                 name="report_not_its_own_duplicate",
             ),
+            models.CheckConstraint(
+                condition=Q(is_published=False) | Q(is_sensitive=False, published_at__isnull=False),
+                name="report_published_is_public",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.tracking_code
+
+    @property
+    def awaits_moderation(self) -> bool:
+        return not self.is_sensitive and not self.is_published
 
     @property
     def is_open(self) -> bool:

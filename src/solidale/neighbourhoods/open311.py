@@ -216,7 +216,7 @@ REQUEST_COLUMNS = (
     "status_note",
     "category__name",
     "category__code",
-    "description",
+    "public_description",
     "organization__name",
     "created_at",
     "status_changed_at",
@@ -239,7 +239,7 @@ def _request_rows(request: HttpRequest, reports: Any) -> list[dict[str, Any]]:
             "status_notes": row["status_note"] or str(labels.get(row["status"], "")),
             "service_name": row["category__name"],
             "service_code": row["category__code"],
-            "description": row["description"],
+            "description": row["public_description"],
             "agency_responsible": row["organization__name"] or "",
             "service_notice": "",
             "requested_datetime": _w3c(row["created_at"]),
@@ -258,7 +258,9 @@ def _request_rows(request: HttpRequest, reports: Any) -> list[dict[str, Any]]:
 
 def _public_requests() -> Any:
     return Report.objects.public().annotate(
-        has_photo=ExpressionWrapper(Q(photo__isnull=False), output_field=BooleanField())
+        has_photo=ExpressionWrapper(
+            Q(photo__isnull=False, show_photo=True), output_field=BooleanField()
+        )
     )
 
 
@@ -354,7 +356,10 @@ def _create(request: HttpRequest, fmt: str) -> HttpResponse:
             "Segnalazione riservata: sarà trattata dai servizi sociali e non comparirà negli elenchi pubblici."
         )
         if report.is_sensitive
-        else ""
+        else _(
+            "Segnalazione ricevuta: sarà pubblicata dopo la verifica del personale, "
+            "che toglie eventuali dati personali."
+        )
     )
     row = {
         "service_request_id": report.tracking_code,

@@ -18,7 +18,14 @@ from solidale.core.indicators import Contact, Fact
 
 from .models import ParticipationEvent, Presidio, PresidioSession, Report
 from .permissions import can_handle_reports, reports_visible_to
-from .selectors import QueueFilters, reports_by_day, reports_filtered, sensitive_waiting
+from .selectors import (
+    QueueFilters,
+    moderation_counts,
+    moderation_queue,
+    reports_by_day,
+    reports_filtered,
+    sensitive_waiting,
+)
 
 # --- Indicators -------------------------------------------------------------------------
 
@@ -190,4 +197,25 @@ def attention_items(user: Any) -> list[AttentionItem]:
             severity="danger",
         )
         for report in waiting.select_related("category")[:20]
+    ] + moderation_items(user)
+
+
+def moderation_items(user: Any) -> list[AttentionItem]:
+    """One item for the public reports waiting for the user (as moderator) to publish."""
+    counts = moderation_counts(moderation_queue(user))
+    if not counts["total"]:
+        return []
+    detail = (
+        _("%(held)s con possibili dati personali nel testo.") % {"held": counts["personal_data"]}
+        if counts["personal_data"]
+        else _("Controlla il testo e la foto prima che compaiano sulla mappa pubblica.")
+    )
+    return [
+        AttentionItem(
+            title=_("Segnalazioni da verificare prima della pubblicazione: %(n)s")
+            % {"n": counts["total"]},
+            detail=detail,
+            url=reverse("neighbourhoods:report_moderation"),
+            severity="danger" if counts["personal_data"] else "warning",
+        )
     ]

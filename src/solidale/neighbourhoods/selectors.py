@@ -15,6 +15,7 @@ from solidale.core.models import Neighbourhood
 from solidale.network.models import Location, Service
 
 from .models import OPEN_STATUSES, ParticipationEvent, Presidio, Report, ReportStatus
+from .permissions import reports_visible_to
 
 #: Counts below this are shown as "< 5" (small-cell suppression).
 SMALL_CELL = 5
@@ -152,7 +153,7 @@ def public_reports(filters: PublicFilters) -> QuerySet[Report]:
     if filters.neighbourhood:
         reports = reports.filter(neighbourhood__slug=filters.neighbourhood)
     return reports.select_related("category", "neighbourhood").defer(
-        "photo", "contact_email", "contact_phone", "token"
+        "photo", "description", "contact_email", "contact_phone", "token"
     )
 
 
@@ -281,3 +282,23 @@ def sensitive_waiting(*, older_than_hours: int) -> QuerySet[Report]:
     return Report.objects.filter(
         is_sensitive=True, status=ReportStatus.RECEIVED, created_at__lte=limit
     ).filter(Q(access__isnull=True))
+
+
+def moderation_queue(user: Any) -> QuerySet[Report]:
+    """Public reports of the user's scope waiting for a moderator, oldest first."""
+    return (
+        reports_visible_to(user)
+        .filter(is_sensitive=False, is_published=False)
+        .select_related("category", "neighbourhood")
+        .defer("photo")
+        .order_by("created_at", "pk")
+    )
+
+
+def moderation_counts(waiting: QuerySet[Report]) -> dict[str, int]:
+    """How many wait, and how many of them were held for personal data in the text."""
+    return waiting.aggregate(
+        total=Count("pk"),
+        personal_data=Count("pk", filter=~Q(moderation_note="")),
+        with_photo=Count("pk", filter=Q(photo__isnull=False)),
+    )

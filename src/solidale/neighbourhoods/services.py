@@ -28,6 +28,7 @@ from solidale.core.notifications import notify
 from solidale.desk.models import Channel
 from solidale.desk.services import NeedInput, access_record
 from solidale.people.models import Person
+from solidale.tavolo.validation import personal_data_found
 
 from . import geo
 from .models import (
@@ -208,6 +209,7 @@ def report_submit(
         )
     lat, lon, neighbourhood_id = _position(data)
     preference, email, phone = _contacts(data, reporter)
+    found = "" if category.is_sensitive else personal_data_found(description)
     report = Report(
         category=category,
         is_sensitive=category.is_sensitive,
@@ -223,6 +225,12 @@ def report_submit(
         reporter=reporter,
         client=client,
         organization=category.organization or _comune(),
+        moderation_note=(
+            _("La descrizione sembra contenere %(what)s: toglilo prima di pubblicare.")
+            % {"what": found}
+            if found
+            else ""
+        ),
     )
     report.duplicate_of = _find_duplicate(report)
     for _attempt in range(5):
@@ -253,24 +261,25 @@ def report_submit(
         title = (
             _("Nuova segnalazione sociale riservata da prendere in carico")
             if report.is_sensitive
-            else _("Nuova segnalazione: %(category)s") % {"category": category.name}
+            else _("Nuova segnalazione da verificare: %(category)s") % {"category": category.name}
         )
         url = reverse("neighbourhoods:report_manage", args=[report.pk])
         notify(users=handlers, kind="neighbourhoods.report", title=title, url=url)
     return report
 
 
-def _tell_reporter(report: Report) -> None:
+def _tell_reporter(report: Report, *, title: str = "", body: str = "") -> None:
     """Tell the reporter the new status (in-app for accounts, e-mail when one was left)."""
     status = report.get_status_display()
-    title = _("La tua segnalazione %(code)s: %(status)s") % {
-        "code": report.tracking_code,
-        "status": status,
-    }
     url = reverse("neighbourhoods:report_track") + f"?code={report.tracking_code}"
-    body = _("Nuovo stato: %(status)s.") % {"status": status}
-    if report.status_note:
-        body += "\n" + report.status_note
+    if not title:
+        title = _("La tua segnalazione %(code)s: %(status)s") % {
+            "code": report.tracking_code,
+            "status": status,
+        }
+        body = _("Nuovo stato: %(status)s.") % {"status": status}
+        if report.status_note:
+            body += "\n" + report.status_note
     if report.reporter is not None:
         notify(
             users=[report.reporter], kind="neighbourhoods.report", title=title, body=body, url=url
@@ -390,6 +399,66 @@ def report_take_in_charge(
         status=ReportStatus.ASSIGNED,
         note=note.strip() or _("La segnalazione è stata presa in carico dai servizi."),
     )
+
+
+@transaction.atomic
+def report_publish(
+    *, actor: Any, report: Report, public_description: str, show_photo: bool
+) -> Report:
+    """A moderator publishes a public report with the description they checked (the
+    original stays for staff) and, if they choose, its photo."""
+    report = _lock_for_handler(actor, report)
+    if report.is_sensitive:
+        raise DomainError(_("Una segnalazione sociale riservata non si pubblica mai."))
+    if report.is_published:
+        raise ConflictError(_("La segnalazione è già stata pubblicata."))
+    text = (public_description or "").strip()
+    if len(text) < MIN_DESCRIPTION:
+        raise DomainError(
+            _("Scrivi la descrizione da pubblicare in almeno qualche parola."),
+            field="public_description",
+        )
+    found = personal_data_found(text)
+    if found:
+        raise DomainError(
+            _("La descrizione pubblica contiene ancora %(what)s: toglilo e riprova.")
+            % {"what": found},
+            field="public_description",
+        )
+    now = timezone.now()
+    updated = Report.objects.filter(pk=report.pk, is_published=False).update(
+        is_published=True,
+        public_description=text[:4000],
+        show_photo=bool(show_photo) and report.photo is not None,
+        published_at=now,
+        published_by=actor,
+    )
+    if not updated:
+        raise ConflictError(_("La segnalazione è già stata pubblicata."))
+    report.refresh_from_db()
+    ReportEvent.objects.create(
+        report=report,
+        status=report.status,
+        note=_("Pubblicata sulla mappa delle segnalazioni."),
+        actor=actor,
+        at=now,
+    )
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=report,
+        changes={
+            "published": True,
+            "description_edited": text != report.description,
+            "show_photo": report.show_photo,
+        },
+    )
+    _tell_reporter(
+        report,
+        title=_("La tua segnalazione %(code)s è stata pubblicata") % {"code": report.tracking_code},
+        body=_("Dopo la verifica è visibile sulla mappa pubblica delle segnalazioni."),
+    )
+    return report
 
 
 @transaction.atomic

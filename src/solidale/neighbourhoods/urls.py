@@ -14,6 +14,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("segnalazioni/<int:pk>/foto/", views.report_photo, name="report_photo"),
     path("gestione/segnalazioni/", views.report_queue, name="report_queue"),
     path("gestione/segnalazioni/<int:pk>/", views.report_manage, name="report_manage"),
+    path("gestione/moderazione/", views.report_moderation, name="report_moderation"),
+    path("gestione/segnalazioni/<int:pk>/pubblica/", views.report_publish, name="report_publish"),
     path("gestione/segnalazioni/<int:pk>/stato/", views.report_status, name="report_status"),
     path(
         "gestione/segnalazioni/<int:pk>/presa-in-carico/",

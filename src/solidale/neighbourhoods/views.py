@@ -36,6 +36,7 @@ from .forms import (
     ProposalAnswerForm,
     ProposalForm,
     PublicFilterForm,
+    PublishForm,
     QueueFilterForm,
     ReopenForm,
     ReportForm,
@@ -76,6 +77,8 @@ from .selectors import (
     QueueFilters,
     active_presidi,
     map_data,
+    moderation_counts,
+    moderation_queue,
     page_of,
     public_markers,
     public_reports,
@@ -89,6 +92,7 @@ from .services import TRANSITIONS
 
 REPORT_RATE = settings.SOLIDALE_REPORT_RATE
 PAGE_SIZE = 25
+MODERATION_PAGE = 50
 
 
 def _require(allowed: bool) -> None:
@@ -314,7 +318,7 @@ def report_public_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "report": report,
             "events": report.events.all(),
-            "has_photo": Report.objects.filter(pk=pk, photo__isnull=False).exists(),
+            "has_photo": report.show_photo,
             "map_data": map_data(neighbourhoods=[], reports=[report]),
         },
     )
@@ -323,17 +327,18 @@ def report_public_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def report_photo(request: HttpRequest, pk: int) -> HttpResponse:
     """The photo of a public report (anyone) or of a report the user handles."""
-    report = Report.objects.filter(pk=pk).only("pk", "is_sensitive", "photo").first()
-    if report is None or (
-        report.is_sensitive and not reports_visible_to(request.user).filter(pk=pk).exists()
-    ):
+    report = (
+        Report.objects.filter(pk=pk)
+        .only("pk", "is_sensitive", "is_published", "show_photo", "photo")
+        .first()
+    )
+    if report is None or not report.photo:
         raise Http404
-    if not report.photo:
+    public = report.is_published and report.show_photo
+    if not public and not reports_visible_to(request.user).filter(pk=pk).exists():
         raise Http404
     response = HttpResponse(bytes(report.photo), content_type="image/jpeg")
-    response["Cache-Control"] = (
-        "private, max-age=3600" if report.is_sensitive else "public, max-age=3600"
-    )
+    response["Cache-Control"] = "public, max-age=3600" if public else "private, no-store"
     return response
 
 
@@ -364,6 +369,7 @@ def report_queue(request: HttpRequest) -> HttpResponse:
             "page": page,
             "query_string": query.urlencode(),
             "export_url": _export_url(query.urlencode()),
+            "pending_count": moderation_queue(request.user).count(),
         },
     )
 
@@ -404,6 +410,9 @@ def report_manage(request: HttpRequest, pk: int) -> HttpResponse:
             "status_form": StatusForm(initial={"expected_status": report.status}),
             "next_statuses": [(s, ReportStatus(s).label) for s in TRANSITIONS[report.status]],
             "take_form": TakeInChargeForm(),
+            "publish_form": PublishForm(
+                initial={"public_description": report.description, "show_photo": False}
+            ),
             "query": query,
             "candidates": candidates,
             "map_data": map_data(neighbourhoods=[], reports=[report]),
@@ -432,6 +441,46 @@ def report_status(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Scegli uno stato valido."))
     return redirect("neighbourhoods:report_manage", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """The moderator publishes a public report (checked description, photo if chosen)."""
+    report = get_report_for_user(request.user, pk)
+    form = PublishForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_publish(
+                actor=request.user,
+                report=report,
+                public_description=form.cleaned_data["public_description"],
+                show_photo=form.cleaned_data["show_photo"],
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Segnalazione pubblicata: il segnalante è stato avvisato."))
+    else:
+        messages.error(request, _("Scrivi la descrizione da pubblicare."))
+    return redirect("neighbourhoods:report_manage", pk=report.pk)
+
+
+@login_required
+@require_GET
+def report_moderation(request: HttpRequest) -> HttpResponse:
+    """The reports waiting for a moderator before they appear publicly, oldest first."""
+    _require(can_handle_reports(request.user))
+    waiting = moderation_queue(request.user)
+    return render(
+        request,
+        "neighbourhoods/report_moderation.html",
+        {
+            "reports": waiting[:MODERATION_PAGE],
+            "counts": moderation_counts(waiting),
+            "more": max(0, waiting.count() - MODERATION_PAGE),
+        },
+    )
 
 
 @login_required

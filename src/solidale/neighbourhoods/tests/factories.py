@@ -14,7 +14,7 @@ from conftest import Personas
 from solidale.core.models import Neighbourhood
 
 from ..models import ParticipationEvent, Presidio, Report, ReportCategory
-from ..services import event_create, presidio_create, report_submit
+from ..services import event_create, presidio_create, report_publish, report_submit
 
 #: A point inside the test neighbourhood, and one far outside the town.
 INSIDE = (44.0354, 10.1403)
@@ -60,6 +60,16 @@ def streetlight_report(reporter: Any = None, photo: bytes | None = None, **extra
         **extra,
     }
     return report_submit(data=data, reporter=reporter, photo=photo)
+
+
+def published(report: Report, moderator: Any, *, show_photo: bool = True) -> Report:
+    """The report as a moderator publishes it, description unchanged."""
+    return report_publish(
+        actor=moderator,
+        report=report,
+        public_description=report.description,
+        show_photo=show_photo,
+    )
 
 
 def elderly_report(reporter: Any = None, **extra: Any) -> Report:

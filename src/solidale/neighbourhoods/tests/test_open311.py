@@ -15,7 +15,7 @@ from conftest import Personas
 
 from ..models import Report
 from ..services import open311_client_create, report_set_status
-from .factories import INSIDE, OUTSIDE, centro, elderly_report, streetlight_report
+from .factories import INSIDE, OUTSIDE, centro, elderly_report, published, streetlight_report
 
 pytestmark = pytest.mark.django_db
 BASE = "/neighbourhoods/open311/v2"
@@ -65,7 +65,9 @@ def test_the_service_definition(client: Client) -> None:
     assert missing.json()[0]["code"] == 404
 
 
-def test_an_app_creates_a_request_and_reads_it_back(client: Client, api_key: str) -> None:
+def test_an_app_creates_a_request_and_reads_it_back(
+    client: Client, api_key: str, personas: Personas
+) -> None:
     created = _post(
         client,
         api_key=api_key,
@@ -83,6 +85,9 @@ def test_an_app_creates_a_request_and_reads_it_back(client: Client, api_key: str
     report = Report.objects.get()
     assert row["service_request_id"] == report.tracking_code
     assert report.client is not None and report.contact_email == "app@example.invalid"
+    assert "verifica" in row["service_notice"]
+    assert client.get(f"{BASE}/requests/{report.tracking_code}.json").status_code == 404
+    published(report, personas.coordinator)
     (one,) = client.get(f"{BASE}/requests/{report.tracking_code}.json").json()
     assert one["status"] == "open"
     assert one["service_code"] == "illuminazione"
@@ -108,10 +113,10 @@ def test_the_xml_create_answer(client: Client, api_key: str) -> None:
 
 
 def test_get_requests_filters_by_status_code_and_dates(client: Client, personas: Personas) -> None:
-    open_one = streetlight_report()
+    open_one = published(streetlight_report(), personas.coordinator)
     closed = report_set_status(
         actor=personas.desk_operator,
-        report=streetlight_report(latitude=INSIDE[0] + 0.01),
+        report=published(streetlight_report(latitude=INSIDE[0] + 0.01), personas.coordinator),
         status="closed",
         note="Non di competenza comunale",
     )

@@ -25,6 +25,7 @@ from .factories import (
     centro,
     elderly_report,
     jpeg_with_gps,
+    published,
     streetlight_report,
 )
 
@@ -57,12 +58,15 @@ def test_an_anonymous_citizen_sends_a_report_and_gets_a_tracking_code(client: Cl
     assert "ricevuta" in page.content.decode()
 
 
-def test_the_photo_is_stored_without_metadata(client: Client) -> None:
+def test_the_photo_is_stored_without_metadata(client: Client, personas: Personas) -> None:
     photo = SimpleUploadedFile("foto.jpg", jpeg_with_gps(), content_type="image/jpeg")
     client.post(CREATE, {**_form(), "photo": photo})
     report = Report.objects.get()
     assert b"Telefono Segreto" not in bytes(report.photo or b"")
-    served = client.get(reverse("neighbourhoods:report_photo", args=[report.pk]))
+    url = reverse("neighbourhoods:report_photo", args=[report.pk])
+    assert client.get(url).status_code == 404  # not public before moderation
+    published(report, personas.coordinator)
+    served = client.get(url)
     assert served.status_code == 200 and served["Content-Type"] == "image/jpeg"
 
 
@@ -120,7 +124,7 @@ def test_a_logged_in_citizen_sees_their_reports(
 
 
 def test_the_public_map_never_shows_social_reports(client: Client, personas: Personas) -> None:
-    public = streetlight_report()
+    public = published(streetlight_report(), personas.coordinator)
     private = elderly_report()
     page = client.get(reverse("neighbourhoods:report_public_list")).content.decode()
     assert reverse("neighbourhoods:report_public_detail", args=[public.pk]) in page
@@ -136,7 +140,7 @@ def test_the_public_list_query_count_does_not_grow(
     client: Client, personas: Personas, django_assert_max_num_queries: object
 ) -> None:
     for i in range(8):
-        streetlight_report(latitude=INSIDE[0] + 0.001 * i)
+        published(streetlight_report(latitude=INSIDE[0] + 0.001 * i), personas.coordinator)
     with django_assert_max_num_queries(12):  # type: ignore[operator]
         assert client.get(reverse("neighbourhoods:report_public_list")).status_code == 200
 
@@ -177,7 +181,7 @@ def test_the_public_profile_lists_open_reports_and_events(
 ) -> None:
     from .factories import event
 
-    report = streetlight_report()
+    report = published(streetlight_report(), personas.coordinator)
     upcoming = event(personas)
     page = client.get(
         reverse("neighbourhoods:neighbourhood_detail", args=["centro"])
