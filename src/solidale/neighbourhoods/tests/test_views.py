@@ -155,7 +155,7 @@ def test_tracking_a_sensitive_report_shows_the_status_only(
         reverse("neighbourhoods:report_track"), {"code": report.tracking_code}
     ).content.decode()
     assert "presa in carico" in page
-    assert "Zanobetti" not in page and "333" not in page
+    assert "Zanobetti" not in page and "1112223" not in page
 
 
 def test_an_unknown_code_is_said_plainly(client: Client) -> None:

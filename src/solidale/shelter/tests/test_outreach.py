@@ -37,8 +37,10 @@ CASE_AREA = CaseArea.ADULTS
 
 
 def _data(**overrides: Any) -> dict[str, Any]:
+    # "Now" always falls inside tonight's round, even in the minutes after the noon turn
+    # of the night (five minutes earlier would then belong to last night).
     return {
-        "met_at": timezone.now() - timedelta(minutes=5),
+        "met_at": timezone.now(),
         "latitude": 44.0365,
         "longitude": 10.1402,
         "alias": "Il Biondo",
