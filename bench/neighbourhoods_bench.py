@@ -95,6 +95,9 @@ def reports_ensure(*, reports: int, seed: int) -> None:
                 status_changed_at=created,
                 resolved_at=created if status == "resolved" else None,
                 created_at=created,
+                is_published=not category.is_sensitive,
+                public_description="Segnalazione di prova per il bench",
+                published_at=None if category.is_sensitive else created,
             )
         )
         if len(rows) == CHUNK:
