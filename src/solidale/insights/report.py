@@ -10,6 +10,8 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from solidale.core.pdf import pdf_text
+
 from . import selectors
 from .charts import CLASSES, MapChart, bar_chart, class_of, map_chart
 
@@ -76,37 +78,28 @@ def build(filters: selectors.Filters) -> Report:
     )
 
 
-_PLAIN = str.maketrans(
-    {"\u2014": "-", "\u2013": "-", "\u2019": "'", "\u20ac": "EUR", "\u2264": "<=", "\u00b0": "o"}
-)
-
-
-def _text(value: object) -> str:
-    return str(value).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
 class _ReportPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font("Helvetica", size=8)
-        self.cell(0, 10, _text(_("Pagina %(page)s") % {"page": self.page_no()}), align="C")
+        self.cell(0, 10, pdf_text(_("Pagina %(page)s") % {"page": self.page_no()}), align="C")
 
 
 def pdf(report: Report) -> bytes:
     document = _ReportPDF()
-    document.set_title(_text(report.title))
+    document.set_title(pdf_text(report.title))
     document.set_lang("it")
     document.set_creator("Solidale")
     document.add_page()
     document.set_font("Helvetica", "B", 16)
-    document.multi_cell(0, 8, _text(report.title), new_x="LMARGIN", new_y="NEXT")
+    document.multi_cell(0, 8, pdf_text(report.title), new_x="LMARGIN", new_y="NEXT")
     document.set_font("Helvetica", size=9)
     document.multi_cell(
         0,
         5,
         new_x="LMARGIN",
         new_y="NEXT",
-        text=_text(
+        text=pdf_text(
             _(
                 "Dal %(start)s al %(end)s. Generato il %(now)s. I conteggi di persone sotto 5 "
                 "sono indicati come <5."
@@ -120,28 +113,28 @@ def pdf(report: Report) -> bytes:
     )
     document.ln(2)
     document.set_font("Helvetica", "B", 12)
-    document.cell(0, 8, _text(_("In sintesi")), new_x="LMARGIN", new_y="NEXT")
+    document.cell(0, 8, pdf_text(_("In sintesi")), new_x="LMARGIN", new_y="NEXT")
     document.set_font("Helvetica", size=10)
     key_lines = [
         (_("Persone raggiunte dalla rete"), "<5" if report.reached is None else report.reached),
         (_("Attesa media della prima risposta (ore)"), report.waiting_hours or "-"),
     ]
     for label, shown in key_lines:
-        document.cell(120, 6, _text(label))
-        document.cell(0, 6, _text(shown), new_x="LMARGIN", new_y="NEXT")
+        document.cell(120, 6, pdf_text(label))
+        document.cell(0, 6, pdf_text(shown), new_x="LMARGIN", new_y="NEXT")
     for section in report.sections:
         document.ln(2)
         document.set_font("Helvetica", "B", 11)
-        document.cell(0, 7, _text(section.title), new_x="LMARGIN", new_y="NEXT")
+        document.cell(0, 7, pdf_text(section.title), new_x="LMARGIN", new_y="NEXT")
         document.set_font("Helvetica", size=9)
         for figure in section.figures:
-            document.cell(110, 5, _text(figure.label))
-            document.cell(30, 5, _text(figure.display), align="R")
-            document.cell(0, 5, _text(figure.change), align="R", new_x="LMARGIN", new_y="NEXT")
+            document.cell(110, 5, pdf_text(figure.label))
+            document.cell(30, 5, pdf_text(figure.display), align="R")
+            document.cell(0, 5, pdf_text(figure.change), align="R", new_x="LMARGIN", new_y="NEXT")
     if report.map.areas:
         document.add_page()
         document.set_font("Helvetica", "B", 12)
-        document.cell(0, 8, _text(report.map.title), new_x="LMARGIN", new_y="NEXT")
+        document.cell(0, 8, pdf_text(report.map.title), new_x="LMARGIN", new_y="NEXT")
         scale = 170 / report.map.width
         top = document.get_y() + 2
         values = dict(report.map_rows)
@@ -156,32 +149,32 @@ def pdf(report: Report) -> bytes:
             document.polygon(points, style="DF")
             document.set_font("Helvetica", size=7)
             document.text(
-                20 + area.label_x * scale - 8, top + area.label_y * scale, _text(area.name)[:18]
+                20 + area.label_x * scale - 8, top + area.label_y * scale, pdf_text(area.name)[:18]
             )
         document.set_y(top + report.map.height * scale + 4)
         document.set_font("Helvetica", size=9)
         for index in range(1, CLASSES + 1):
             document.set_fill_color(*PALETTE[index])
             document.cell(5, 5, "", fill=True, border=1)
-            document.cell(30, 5, _text(report.map.legend[index - 1][1]))
+            document.cell(30, 5, pdf_text(report.map.legend[index - 1][1]))
         document.ln(8)
         for name, value in report.map_rows:
-            document.cell(110, 5, _text(name))
+            document.cell(110, 5, pdf_text(name))
             shown = "<5" if value is None else f"{value:n}"
-            document.cell(30, 5, _text(shown), align="R", new_x="LMARGIN", new_y="NEXT")
+            document.cell(30, 5, pdf_text(shown), align="R", new_x="LMARGIN", new_y="NEXT")
     if report.referrals:
         document.ln(4)
         document.set_font("Helvetica", "B", 12)
         document.cell(
-            0, 8, _text(_("Invii per organizzazione ricevente")), new_x="LMARGIN", new_y="NEXT"
+            0, 8, pdf_text(_("Invii per organizzazione ricevente")), new_x="LMARGIN", new_y="NEXT"
         )
         document.set_font("Helvetica", size=8)
         for row in report.referrals:
-            document.cell(80, 5, _text(row.organization.name[:45]))
+            document.cell(80, 5, pdf_text(row.organization.name[:45]))
             document.cell(
                 0,
                 5,
-                _text(
+                pdf_text(
                     _("ricevuti %(r)s, accettati %(a)s, conclusi %(c)s, ore all'accettazione %(h)s")
                     % {
                         "r": row.received,

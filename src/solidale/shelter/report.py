@@ -19,7 +19,7 @@ from fpdf import FPDF
 from solidale.core.audit import Action as AuditAction
 from solidale.core.audit import audit_record
 from solidale.core.notifications import notify
-from solidale.tavolo.pdf import _text
+from solidale.core.pdf import pdf_text
 
 from .models import ReportDispatch
 from .selectors import SituationReport, situation_report
@@ -92,14 +92,14 @@ class _ReportPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font("Helvetica", size=8)
-        self.cell(0, 10, _text(_("Pagina %(page)s") % {"page": self.page_no()}), align="C")
+        self.cell(0, 10, pdf_text(_("Pagina %(page)s") % {"page": self.page_no()}), align="C")
 
 
 def report_pdf(report: SituationReport) -> bytes:
     night = formats.date_format(report.night, "DATE_FORMAT")
     pdf = _ReportPDF(format="A4")
     pdf.set_title(
-        _text(_("Emergenza freddo: rapporto della notte del %(night)s") % {"night": night})
+        pdf_text(_("Emergenza freddo: rapporto della notte del %(night)s") % {"night": night})
     )
     pdf.set_author("Solidale")
     pdf.set_lang("it")
@@ -109,7 +109,7 @@ def report_pdf(report: SituationReport) -> bytes:
 
     def line(text: str, style: str = "", size: int = 10) -> None:
         pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(width, size * 0.55, _text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, size * 0.55, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
 
     line(_("Emergenza freddo: rapporto della notte del %(night)s") % {"night": night}, "B", 14)
     pdf.ln(2)
@@ -128,10 +128,10 @@ def report_pdf(report: SituationReport) -> bytes:
     with pdf.table(col_widths=(60, 20, 20), text_align=("LEFT", "RIGHT", "RIGHT")) as table:
         header = table.row()
         for text in (_("Struttura"), _("Disponibili"), _("Occupati")):
-            header.cell(_text(text))
+            header.cell(pdf_text(text))
         for facility in report.facilities:
             row = table.row()
-            row.cell(_text(facility.name))
+            row.cell(pdf_text(facility.name))
             row.cell(str(facility.available))
             row.cell(str(facility.occupied))
     pdf.ln(3)

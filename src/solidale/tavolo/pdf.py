@@ -10,41 +10,24 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from fpdf import FPDF
 
+from solidale.core.pdf import pdf_text
+
 from .models import Meeting
 from .selectors import meeting_agenda, meeting_participants
-
-_PLAIN = str.maketrans(
-    {
-        "\u2014": "-",
-        "\u2013": "-",
-        "\u2019": "'",
-        "\u2018": "'",
-        "\u201c": '"',
-        "\u201d": '"',
-        "\u00ab": '"',
-        "\u00bb": '"',
-        "\u2026": "...",
-        "\u20ac": "EUR",
-    }
-)
-
-
-def _text(value: object) -> str:
-    return str(value).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
 class _MinutesPDF(FPDF):
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font("Helvetica", size=8)
-        self.cell(0, 10, _text(_("Pagina %(page)s") % {"page": self.page_no()}), align="C")
+        self.cell(0, 10, pdf_text(_("Pagina %(page)s") % {"page": self.page_no()}), align="C")
 
 
 def minutes_pdf(meeting: Meeting) -> bytes:
     """The published (or draft, for the convening organization) minutes as PDF bytes."""
     pdf = _MinutesPDF(format="A4")
-    pdf.set_title(_text(_("Verbale: %(title)s") % {"title": meeting.title}))
-    pdf.set_author(_text(meeting.organization))
+    pdf.set_title(pdf_text(_("Verbale: %(title)s") % {"title": meeting.title}))
+    pdf.set_author(pdf_text(meeting.organization))
     pdf.set_lang("it")
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
@@ -52,12 +35,12 @@ def minutes_pdf(meeting: Meeting) -> bytes:
 
     def heading(text: str, size: int) -> None:
         pdf.set_font("Helvetica", "B", size)
-        pdf.multi_cell(width, size * 0.5, _text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, size * 0.5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
     def paragraph(text: str, style: str = "") -> None:
         pdf.set_font("Helvetica", style, 10)
-        pdf.multi_cell(width, 5, _text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, 5, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
 
     heading(_("Verbale del Tavolo solidale"), 16)
     heading(meeting.title, 13)

@@ -17,15 +17,11 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 from openpyxl import Workbook
 
+from solidale.core.pdf import pdf_text
+
 from .models import Volunteer
 from .providers import HOURS_COLUMNS
 from .selectors import HoursRow, confirmed_signups
-
-_PLAIN = str.maketrans({"\u2014": "-", "\u2013": "-", "\u2019": "'", "\u00ab": '"', "\u00bb": '"'})
-
-
-def _text(value: object) -> str:
-    return str(value).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
 
 
 def _table(rows: list[HoursRow], year: int) -> tuple[list[str], list[Sequence[Any]]]:
@@ -62,7 +58,7 @@ def hours_xlsx(rows: list[HoursRow], year: int) -> bytes:
     workbook = Workbook()
     sheet = workbook.create_sheet(index=0)
     workbook.remove(workbook.worksheets[1])
-    sheet.title = _text(_("Ore %(year)s") % {"year": year})[:31]
+    sheet.title = pdf_text(_("Ore %(year)s") % {"year": year})[:31]
     sheet.append(header)
     for line in body:
         sheet.append([float(v) if isinstance(v, Decimal) else v for v in line])
@@ -76,7 +72,7 @@ class _CertificatePDF(FPDF):
     def footer(self) -> None:
         self.set_y(-15)
         self.set_font("Helvetica", size=8)
-        self.cell(0, 10, _text(_("Pagina %(page)s") % {"page": self.page_no()}), align="C")
+        self.cell(0, 10, pdf_text(_("Pagina %(page)s") % {"page": self.page_no()}), align="C")
 
 
 def certificate_pdf(volunteer: Volunteer, year: int) -> bytes:
@@ -85,8 +81,8 @@ def certificate_pdf(volunteer: Volunteer, year: int) -> bytes:
     signups = confirmed_signups(volunteer, year)
     total = sum((s.hours or Decimal(0) for s in signups), Decimal(0))
     pdf = _CertificatePDF(format="A4")
-    pdf.set_title(_text(_("Attestato delle ore di volontariato")))
-    pdf.set_author(_text(organization.name))
+    pdf.set_title(pdf_text(_("Attestato delle ore di volontariato")))
+    pdf.set_author(pdf_text(organization.name))
     pdf.set_lang("it")
     pdf.set_auto_page_break(auto=True, margin=20)
     pdf.add_page()
@@ -94,7 +90,7 @@ def certificate_pdf(volunteer: Volunteer, year: int) -> bytes:
 
     def line(text: str, style: str = "", size: int = 11, height: float = 6) -> None:
         pdf.set_font("Helvetica", style, size)
-        pdf.multi_cell(width, height, _text(text), new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(width, height, pdf_text(text), new_x="LMARGIN", new_y="NEXT")
 
     line(organization.name, "B", 14, 7)
     details = [organization.address]
@@ -126,14 +122,14 @@ def certificate_pdf(volunteer: Volunteer, year: int) -> bytes:
         line(_("Dettaglio dei turni"), "B", 12)
         pdf.set_font("Helvetica", size=9)
         with pdf.table(col_widths=(25, 95, 20), text_align=("LEFT", "LEFT", "RIGHT")) as table:
-            table.row([_text(_("Data")), _text(_("Attività")), _text(_("Ore"))])
+            table.row([pdf_text(_("Data")), pdf_text(_("Attività")), pdf_text(_("Ore"))])
             for signup in signups:
                 table.row(
                     [
                         formats.date_format(
                             timezone.localtime(signup.shift.starts_at), "SHORT_DATE_FORMAT"
                         ),
-                        _text(signup.shift.title),
+                        pdf_text(signup.shift.title),
                         formats.number_format(signup.hours or 0, 2),
                     ]
                 )
